@@ -1,0 +1,65 @@
+namespace Tenantra.Core.Identity;
+
+/// <summary>
+/// What an endpoint requires in the tenant of its route. API token scopes use the names from
+/// <see cref="Permissions.ScopeName"/>. New features add their permissions here and to
+/// <see cref="Permissions.ForRole"/>.
+/// </summary>
+public enum Permission
+{
+    TenantRead,
+    TenantManage,
+
+    /// <summary>Suspend, resume, delete and restore; granted only through a parent tenant (MSP or platform).</summary>
+    TenantLifecycle,
+    CustomersManage,
+    MspsManage,
+    UsersRead,
+    UsersManage,
+    TokensManage,
+    AuditRead,
+    BillingRead,
+    SystemRead,
+}
+
+public static class Permissions
+{
+    private static readonly Dictionary<Role, Permission[]> s_byRole = new()
+    {
+        [Role.Admin] =
+        [
+            Permission.TenantRead, Permission.TenantManage, Permission.CustomersManage, Permission.UsersRead,
+            Permission.UsersManage, Permission.TokensManage, Permission.AuditRead, Permission.BillingRead,
+        ],
+        [Role.Analyst] = [Permission.TenantRead, Permission.UsersRead, Permission.TokensManage],
+        [Role.Viewer] = [Permission.TenantRead],
+        [Role.Auditor] = [Permission.TenantRead, Permission.UsersRead, Permission.AuditRead],
+        [Role.Billing] = [Permission.TenantRead, Permission.BillingRead],
+    };
+
+    private static readonly Dictionary<Permission, string> s_scopeNames = Enum.GetValues<Permission>()
+        .ToDictionary(p => p, p => string.Concat(p.ToString().Select((c, i) => i > 0 && char.IsUpper(c) ? ":" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString())));
+
+    /// <summary>Permissions a role grants in a tenant where the member holds it directly.</summary>
+    public static IReadOnlyList<Permission> ForRole(Role role) => s_byRole[role];
+
+    /// <summary>Token scope name of a permission, e.g. <c>users:manage</c>.</summary>
+    public static string ScopeName(Permission permission) => s_scopeNames[permission];
+
+    public static bool TryParseScope(string scope, out Permission permission)
+    {
+        foreach (var (candidate, name) in s_scopeNames)
+        {
+            if (name == scope)
+            {
+                permission = candidate;
+                return true;
+            }
+        }
+
+        permission = default;
+        return false;
+    }
+
+    public static IEnumerable<string> AllScopeNames => s_scopeNames.Values;
+}

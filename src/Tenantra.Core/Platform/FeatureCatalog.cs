@@ -1,0 +1,21 @@
+using Tenantra.Core.Identity;
+
+namespace Tenantra.Core.Platform;
+
+/// <summary>A console feature: shown when enabled for the tenant and the caller holds its permission.</summary>
+public sealed record Feature(string Key, string Title, Permission RequiredPermission, bool EnabledByDefault);
+
+/// <summary>The features Tenantra has. Each new feature adds one line; tenants override the default.</summary>
+public static class FeatureCatalog
+{
+    public static readonly IReadOnlyList<Feature> All =
+    [
+        new("tenant", "Tenant settings", Permission.TenantRead, true),
+        new("customers", "Customers", Permission.CustomersManage, true),
+        new("users", "Users and invitations", Permission.UsersRead, true),
+        new("api-tokens", "API tokens", Permission.TokensManage, true),
+        new("audit", "Audit trail", Permission.AuditRead, true),
+    ];
+
+    public static Feature? Find(string key) => All.FirstOrDefault(f => f.Key == key);
+}

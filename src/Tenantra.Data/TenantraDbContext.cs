@@ -1,0 +1,153 @@
+using System.Linq.Expressions;
+using System.Reflection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Tenantra.Core;
+using Tenantra.Core.Audit;
+using Tenantra.Core.Identity;
+using Tenantra.Core.Platform;
+using Tenantra.Core.Tenancy;
+
+namespace Tenantra.Data;
+
+/// <summary>
+/// The one database context. Tenant-scoped entities (<see cref="ITenantScoped"/>) are filtered
+/// to the current <see cref="TenantScope"/>; an unentered scope sees no tenant rows at all.
+/// </summary>
+public sealed class TenantraDbContext(DbContextOptions<TenantraDbContext> options, TenantScope scope) : DbContext(options)
+{
+    public DbSet<Tenant> Tenants => Set<Tenant>();
+    public DbSet<User> Users => Set<User>();
+    public DbSet<Membership> Memberships => Set<Membership>();
+    public DbSet<MembershipCustomer> MembershipCustomers => Set<MembershipCustomer>();
+    public DbSet<RecoveryCode> RecoveryCodes => Set<RecoveryCode>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<Invitation> Invitations => Set<Invitation>();
+    public DbSet<AuditRecord> AuditRecords => Set<AuditRecord>();
+    public DbSet<AuditChainHead> AuditChainHeads => Set<AuditChainHead>();
+    public DbSet<FeatureOverride> FeatureOverrides => Set<FeatureOverride>();
+    public DbSet<WorkerHeartbeat> WorkerHeartbeats => Set<WorkerHeartbeat>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    public TenantScope Scope => scope;
+
+    private readonly List<AuditRecord> _stagedAudit = [];
+
+    /// <summary>
+    /// Stages an audit record; the next <see cref="SaveChangesAsync(bool, CancellationToken)"/> links it
+    /// onto its tenant's chain and commits it in the same transaction as the change it describes.
+    /// </summary>
+    public void StageAudit(AuditRecord record) => _stagedAudit.Add(record);
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        if (_stagedAudit.Count == 0)
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+
+        var ownTransaction = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(cancellationToken) : null;
+        try
+        {
+            await Audit.AuditChainAppender.LinkAsync(this, _stagedAudit, cancellationToken);
+            var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            _stagedAudit.Clear();
+            if (ownTransaction is not null)
+            {
+                await ownTransaction.CommitAsync(cancellationToken);
+            }
+
+            return written;
+        }
+        finally
+        {
+            if (ownTransaction is not null)
+            {
+                await ownTransaction.DisposeAsync();
+            }
+        }
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) => _stagedAudit.Count == 0
+        ? base.SaveChanges(acceptAllChangesOnSuccess)
+        : throw new InvalidOperationException("Audited changes are saved with SaveChangesAsync.");
+
+    // Read by the query filters at query time, so a scope entered after the context was created still applies.
+    private Guid[] CurrentTenantIds => scope.TenantIds;
+
+    private string? CurrentLookupHash => scope.LookupHash;
+
+    public bool IsPostgres => Database.ProviderName == PostgresProviderName;
+
+    internal const string PostgresProviderName = "Npgsql.EntityFrameworkCore.PostgreSQL";
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(TenantraDbContext).Assembly);
+
+        foreach (var entity in modelBuilder.Model.GetEntityTypes().Where(e => typeof(ITenantScoped).IsAssignableFrom(e.ClrType)))
+        {
+            var method = typeof(ISecretLookup).IsAssignableFrom(entity.ClrType) ? nameof(FilterWithLookup) : nameof(Filter);
+            typeof(TenantraDbContext).GetMethod(method, BindingFlags.NonPublic | BindingFlags.Instance)!
+                .MakeGenericMethod(entity.ClrType)
+                .Invoke(this, [modelBuilder]);
+        }
+
+        ApplyNamingAndTypes(modelBuilder);
+    }
+
+    private void Filter<T>(ModelBuilder modelBuilder)
+        where T : class, ITenantScoped =>
+        modelBuilder.Entity<T>().HasQueryFilter(e => CurrentTenantIds.Contains(e.TenantId));
+
+    private void FilterWithLookup<T>(ModelBuilder modelBuilder)
+        where T : class, ITenantScoped, ISecretLookup
+    {
+        // The secret-hash column is named per entity; build "tenant in scope OR hash = presented hash".
+        var hashProperty = typeof(T) == typeof(ApiToken) ? nameof(ApiToken.SecretHash) : nameof(Invitation.TokenHash);
+        var row = Expression.Parameter(typeof(T), "e");
+        Expression<Func<T, bool>> inScope = e => CurrentTenantIds.Contains(e.TenantId);
+        Expression<Func<string?>> presented = () => CurrentLookupHash;
+        var body = Expression.OrElse(
+            Expression.Invoke(inScope, row),
+            Expression.Equal(Expression.Property(row, hashProperty), presented.Body));
+        modelBuilder.Entity<T>().HasQueryFilter(Expression.Lambda<Func<T, bool>>(body, row));
+    }
+
+    // SQLite cannot order or compare DateTimeOffset text. Values are always UTC, so UTC ticks order correctly and keep full precision.
+    private static readonly ValueConverter<DateTimeOffset, long> s_utcTicks = new(
+        value => value.UtcTicks,
+        ticks => new DateTimeOffset(ticks, TimeSpan.Zero));
+
+    private void ApplyNamingAndTypes(ModelBuilder modelBuilder)
+    {
+        var sqlite = Database.IsSqlite();
+        foreach (var entity in modelBuilder.Model.GetEntityTypes())
+        {
+            entity.SetTableName(SnakeCaseNames.Of(entity.GetTableName()!));
+            foreach (var property in entity.GetProperties())
+            {
+                property.SetColumnName(SnakeCaseNames.Of(property.Name));
+                if (sqlite && (property.ClrType == typeof(DateTimeOffset) || property.ClrType == typeof(DateTimeOffset?)))
+                {
+                    property.SetValueConverter(s_utcTicks);
+                }
+            }
+
+            foreach (var key in entity.GetKeys())
+            {
+                key.SetName(SnakeCaseNames.Of(key.GetName()!));
+            }
+
+            foreach (var foreignKey in entity.GetForeignKeys())
+            {
+                foreignKey.SetConstraintName(SnakeCaseNames.Of(foreignKey.GetConstraintName()!));
+            }
+
+            foreach (var index in entity.GetIndexes())
+            {
+                index.SetDatabaseName(SnakeCaseNames.Of(index.GetDatabaseName()!));
+            }
+        }
+    }
+}

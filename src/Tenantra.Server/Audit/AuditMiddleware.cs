@@ -1,0 +1,60 @@
+using Microsoft.EntityFrameworkCore;
+using Tenantra.Core.Audit;
+using Tenantra.Core.Tenancy;
+using Tenantra.Data;
+
+namespace Tenantra.Server.Audit;
+
+/// <summary>
+/// Makes sure every state-changing API request leaves an audit record. Handlers record their
+/// successful changes with before/after in the same transaction; this catches the rest (refused,
+/// invalid or failed requests) and records them with their outcome, in the route's tenant when
+/// it exists, else in the platform tenant.
+/// </summary>
+internal sealed class AuditMiddleware(RequestDelegate next)
+{
+    public async Task InvokeAsync(HttpContext context, AuditWriter audit, TenantraDbContext db)
+    {
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            if (IsStateChanging(context.Request) && !AuditWriter.WasAudited(context))
+            {
+                await RecordAsync(context, audit, db);
+            }
+        }
+    }
+
+    private static bool IsStateChanging(HttpRequest request) =>
+        request.Path.StartsWithSegments("/api") && !HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method) && !HttpMethods.IsOptions(request.Method);
+
+    private static async Task RecordAsync(HttpContext context, AuditWriter audit, TenantraDbContext db)
+    {
+        var status = context.Response.StatusCode;
+        var outcome = status switch
+        {
+            < 400 => AuditOutcome.Success,
+            401 or 403 or 404 => AuditOutcome.Denied,
+            _ => AuditOutcome.Failure,
+        };
+        var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
+        var tenantId = await RouteTenantAsync(context, db) ?? await db.Tenants.Where(t => t.Kind == TenantKind.Platform).Select(t => t.Id).SingleAsync();
+        await audit.WriteAsync(tenantId, new AuditEvent($"{context.Request.Method} {route}") { Outcome = outcome }, CancellationToken.None);
+    }
+
+    private static async Task<Guid?> RouteTenantAsync(HttpContext context, TenantraDbContext db)
+    {
+        foreach (var key in Tenancy.TenantRequirement.RouteKeys)
+        {
+            if (context.Request.RouteValues[key] is string raw && Guid.TryParse(raw, out var id) && await db.Tenants.AnyAsync(t => t.Id == id))
+            {
+                return id;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,137 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http.Features;
+using Tenantra.Core.Security;
+using Tenantra.Data;
+using Tenantra.Server.Audit;
+using Tenantra.Server.Identity;
+using Tenantra.Server.Platform;
+using Tenantra.Server.Platform.Metrics;
+using Tenantra.Server.Platform.Workers;
+using Tenantra.Server.Tenancy;
+
+namespace Tenantra.Server.Hosting;
+
+/// <summary>
+/// Composition of the server: services, the request pipeline and the endpoints of every
+/// feature. The CLI, the tests and the benchmarks all build the application through here.
+/// </summary>
+public static class TenantraApp
+{
+    /// <summary>Largest request body accepted by the API.</summary>
+    public const long MaxRequestBodyBytes = 1024 * 1024;
+
+    public static WebApplicationBuilder CreateBuilder(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddEnvironmentVariables();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+            k.AddServerHeader = false;
+        });
+        return builder;
+    }
+
+    public static void AddTenantraServices(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+        var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        database.DataDirectory = configuration["Tenantra:DataDirectory"] ?? database.DataDirectory;
+        services.AddTenantraDatabase(database);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new SecretProtector(LoadMasterKey(configuration, database.DataDirectory)));
+        services.AddSingleton(configuration.GetSection(TenantLifecycleOptions.Section).Get<TenantLifecycleOptions>() ?? new TenantLifecycleOptions());
+
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Extensions["requestId"] = c.HttpContext.TraceIdentifier);
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+            o.SerializerOptions.MaxDepth = 32;
+        });
+        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Tenantra API";
+            document.Info.Version = "v1";
+            document.Info.Description = "Multi-tenant visibility, integrity and compliance for MSPs. Authenticate with the session cookie (console) or `Authorization: Bearer tnt_…` (API tokens).";
+            return Task.CompletedTask;
+        }));
+
+        services.AddTenantraIdentity(configuration);
+        services.AddScoped<TenantAccessService>();
+        services.AddScoped<AuditWriter>();
+        services.AddScoped<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, TenantRequirementHandler>();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
+        services.AddTenantraRateLimiting(configuration);
+        services.AddTenantraMetrics();
+        services.AddSingleton<DatabaseXmlRepository>();
+        services.AddDataProtection().SetApplicationName("tenantra");
+        services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
+            .Configure<DatabaseXmlRepository>((o, repository) => o.XmlRepository = repository);
+
+        services.AddSingleton<WorkerRegistry>();
+        services.AddSingleton<Bootstrapper>();
+        services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
+        if (configuration.GetValue("Tenantra:Workers:Enabled", true))
+        {
+            services.AddHostedService<TenantPurgeWorker>();
+        }
+    }
+
+    public static void UseTenantraPipeline(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRouting();
+        app.UseHttpMetrics();
+        app.Use(LimitRequestBody);
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseMiddleware<AuditMiddleware>();
+        app.UseSessionAntiforgery();
+        app.UseAuthorization();
+
+        app.MapOpenApi("/openapi/v1.json").WithName("GetOpenApiDocument");
+        app.MapMetrics();
+        app.MapPlatformEndpoints();
+        app.MapAuthEndpoints();
+        app.MapTenantEndpoints();
+        app.MapUserEndpoints();
+        app.MapMembershipEndpoints();
+        app.MapInvitationEndpoints();
+        app.MapApiTokenEndpoints();
+        app.MapAuditEndpoints();
+    }
+
+    /// <summary>Refuses bodies over <see cref="MaxRequestBodyBytes"/> before they are read, whatever the server in front.</summary>
+    private static async Task LimitRequestBody(HttpContext context, RequestDelegate next)
+    {
+        if (context.Request.ContentLength > MaxRequestBodyBytes)
+        {
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails = { Status = 413, Title = "The request body is too large.", Detail = $"The limit is {MaxRequestBodyBytes} bytes." },
+            });
+            return;
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = MaxRequestBodyBytes;
+        }
+
+        await next(context);
+    }
+
+    /// <summary>The 32-byte key that encrypts secrets at rest: <c>Tenantra:MasterKey</c> (base64), else a key file in the data directory.</summary>
+    private static byte[] LoadMasterKey(ConfigurationManager configuration, string dataDirectory) =>
+        configuration["Tenantra:MasterKey"] is { Length: > 0 } configured
+            ? Convert.FromBase64String(configured)
+            : SecretProtector.LoadOrCreateKeyFile(Path.Combine(dataDirectory, "master.key"));
+}

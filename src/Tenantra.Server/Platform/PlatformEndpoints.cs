@@ -1,0 +1,105 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Tenantra.Core.Identity;
+using Tenantra.Core.Platform;
+using Tenantra.Data;
+using Tenantra.Server.Platform.Workers;
+using Tenantra.Server.Tenancy;
+
+namespace Tenantra.Server.Platform;
+
+public sealed record FeatureFlag(string Key, string Title, bool Enabled);
+
+public sealed record FeaturesResponse(Guid TenantId, IReadOnlyList<FeatureFlag> Features);
+
+public sealed record SetFeatureRequest(bool? Enabled) : IValidatedRequest
+{
+    public void Validate(ValidationErrors errors)
+    {
+        if (Enabled is null)
+        {
+            errors.Add("enabled", "is required.");
+        }
+    }
+}
+
+public sealed record WorkerStatus(string NodeId, string Worker, DateTimeOffset StartedAt, DateTimeOffset LastBeatAt, bool Alive, string? LastError);
+
+public sealed record SystemStatusResponse(string Version, string DatabaseEngine, IReadOnlyList<string> AppliedMigrations, IReadOnlyList<string> PendingMigrations, DateTimeOffset StartedAt, IReadOnlyList<WorkerStatus> Workers);
+
+public static class PlatformEndpoints
+{
+    public static readonly string Version =
+        typeof(PlatformEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    public static void MapPlatformEndpoints(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/api/v1/features", GetFeatures).RequireAuthorization().WithTags("Platform")
+            .WithName("GetFeatures").WithSummary("Features the caller may use in a tenant")
+            .WithDescription("For the console's navigation: each feature is enabled when the tenant has it on and the caller holds its permission there. The server enforces permissions regardless.");
+        routes.MapPut("/api/v1/tenants/{tenantId:guid}/features/{key}", SetFeature).RequireTenant(Permission.TenantLifecycle).Validates<SetFeatureRequest>().WithTags("Platform")
+            .WithName("SetFeature").WithSummary("Turn a feature on or off for a tenant (its parent's admins)");
+        routes.MapGet("/api/v1/system/status", GetStatus).RequirePlatform(Permission.SystemRead).WithTags("Platform")
+            .WithName("GetSystemStatus").WithSummary("Version, database engine, migrations and worker heartbeats (platform members)");
+        routes.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).WithTags("Platform")
+            .WithName("GetLiveness").WithSummary("The process is up").WithDescription("Always 200 while the server answers.");
+        routes.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).WithTags("Platform")
+            .WithName("GetReadiness").WithSummary("Database reachable, migrations applied, workers alive")
+            .WithDescription("503 when any of these fails; load balancers take the node out of rotation.");
+    }
+
+    private static async Task<Results<Ok<FeaturesResponse>, ProblemHttpResult>> GetFeatures(Guid tenantId, TenantAccessService access, TenantraDbContext db)
+    {
+        var resolved = await access.GetAsync(tenantId);
+        if (!resolved.IsMember)
+        {
+            return Problems.NotFound("Tenant");
+        }
+
+        db.Scope.Enter(tenantId);
+        var overrides = await db.FeatureOverrides.Where(f => f.TenantId == tenantId).ToDictionaryAsync(f => f.FeatureKey, f => f.Enabled);
+        var flags = FeatureCatalog.All
+            .Select(f => new FeatureFlag(f.Key, f.Title, overrides.GetValueOrDefault(f.Key, f.EnabledByDefault) && resolved.Has(f.RequiredPermission)))
+            .ToList();
+        return TypedResults.Ok(new FeaturesResponse(tenantId, flags));
+    }
+
+    private static async Task<Results<Ok<FeatureFlag>, ProblemHttpResult>> SetFeature(
+        Guid tenantId, string key, SetFeatureRequest request, TenantraDbContext db, Audit.AuditWriter audit, TimeProvider clock)
+    {
+        if (FeatureCatalog.Find(key) is not { } feature)
+        {
+            return Problems.NotFound("Feature");
+        }
+
+        var existing = await db.FeatureOverrides.AsTracking().SingleOrDefaultAsync(f => f.TenantId == tenantId && f.FeatureKey == key);
+        var before = existing?.Enabled ?? feature.EnabledByDefault;
+        if (existing is null)
+        {
+            db.FeatureOverrides.Add(existing = new FeatureOverride { TenantId = tenantId, FeatureKey = key });
+        }
+
+        existing.Enabled = request.Enabled!.Value;
+        existing.UpdatedAt = clock.GetUtcNow();
+        await audit.StageAsync(tenantId, new Audit.AuditEvent("feature.set", "feature", key, new { Enabled = before }, new { existing.Enabled }));
+        await db.SaveChangesAsync();
+        return TypedResults.Ok(new FeatureFlag(feature.Key, feature.Title, existing.Enabled));
+    }
+
+    private static async Task<Ok<SystemStatusResponse>> GetStatus(TenantraDbContext db, DatabaseOptions options, WorkerRegistry workers, TimeProvider clock)
+    {
+        var applied = (await db.Database.GetAppliedMigrationsAsync()).ToList();
+        var pending = DatabaseMigrator.KnownMigrations().Except(applied).ToList();
+        var now = clock.GetUtcNow();
+        var heartbeats = await db.WorkerHeartbeats.AsNoTracking().OrderBy(w => w.NodeId).ThenBy(w => w.Worker).ToListAsync();
+        return TypedResults.Ok(new SystemStatusResponse(
+            Version,
+            options.Engine == DatabaseEngine.Postgres ? "PostgreSQL" : "SQLite",
+            applied,
+            pending,
+            workers.StartedAt,
+            [.. heartbeats.Select(h => new WorkerStatus(h.NodeId, h.Worker, h.StartedAt, h.LastBeatAt, now - h.LastBeatAt < WorkerRegistry.AliveWindow, h.LastError))]));
+    }
+}

@@ -1,0 +1,56 @@
+using Microsoft.EntityFrameworkCore;
+using Tenantra.Core.Tenancy;
+using Tenantra.Data;
+using Tenantra.Server.Audit;
+using Tenantra.Server.Platform.Metrics;
+
+namespace Tenantra.Server.Platform.Workers;
+
+/// <summary>
+/// Purges tenants whose deletion grace period is over: each inside its own tenant scope, it
+/// removes memberships, invitations and API tokens and marks the tenant purged. The audit trail
+/// stays (it is append-only; the retention feature archives it under policy).
+/// </summary>
+public sealed class TenantPurgeWorker(IServiceScopeFactory scopes, WorkerRegistry registry, TenantraMetrics metrics, TimeProvider clock, ILogger<TenantPurgeWorker> logger)
+    : TenantraWorker(scopes, registry, metrics, clock, logger)
+{
+    public override string Name => "tenant-purge";
+
+    protected override TimeSpan Interval => TimeSpan.FromMinutes(1);
+
+    protected override async Task RunOnceAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var now = Clock.GetUtcNow();
+        var due = await services.GetRequiredService<TenantraDbContext>().Tenants
+            .Where(t => t.Status == TenantStatus.Deleted && t.PurgeAfter <= now)
+            .Select(t => t.Id)
+            .ToListAsync(cancellationToken);
+        var tenantScopes = services.GetRequiredService<ITenantScopeFactory>();
+        foreach (var tenantId in due)
+        {
+            await using var scope = tenantScopes.Enter(tenantId);
+            logger.LogInformation("Purging tenant {TenantId}", tenantId);
+            await PurgeAsync(scope.ServiceProvider, tenantId, now, cancellationToken);
+        }
+    }
+
+    internal static async Task PurgeAsync(IServiceProvider tenantServices, Guid tenantId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var db = tenantServices.GetRequiredService<TenantraDbContext>();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var tenant = await db.Tenants.AsTracking().SingleAsync(t => t.Id == tenantId, cancellationToken);
+        if (tenant.Status != TenantStatus.Deleted || tenant.PurgeAfter > now)
+        {
+            return;
+        }
+
+        await db.Memberships.Where(m => m.TenantId == tenantId).ExecuteDeleteAsync(cancellationToken);
+        await db.MembershipCustomers.Where(c => c.CustomerTenantId == tenantId).ExecuteDeleteAsync(cancellationToken);
+        await db.Invitations.Where(i => i.TenantId == tenantId).ExecuteDeleteAsync(cancellationToken);
+        await db.ApiTokens.Where(t => t.TenantId == tenantId).ExecuteDeleteAsync(cancellationToken);
+        tenant.Status = TenantStatus.Purged;
+        await tenantServices.GetRequiredService<AuditWriter>().StageAsync(tenantId, new AuditEvent("tenant.purged", "tenant", tenantId) { ActorName = "system" });
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+}

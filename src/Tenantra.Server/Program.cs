@@ -1,0 +1,3 @@
+using Tenantra.Server.Cli;
+
+return await TenantraCli.RunAsync(args);

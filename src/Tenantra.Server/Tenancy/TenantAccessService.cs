@@ -1,0 +1,93 @@
+using Microsoft.EntityFrameworkCore;
+using Tenantra.Core.Identity;
+using Tenantra.Core.Tenancy;
+using Tenantra.Data;
+using Tenantra.Server.Identity;
+
+namespace Tenantra.Server.Tenancy;
+
+/// <summary>
+/// Resolves the caller's <see cref="TenantAccess"/> to a tenant from the directory (tenant,
+/// ancestors, memberships), once per request and tenant. Token callers are limited to the
+/// token's tenant (and, for an MSP token, its customers) and to the token's scopes.
+/// </summary>
+public sealed class TenantAccessService(TenantraDbContext db, Caller caller)
+{
+    private readonly Dictionary<Guid, TenantAccess> _resolved = [];
+    private List<Membership>? _memberships;
+
+    public async Task<TenantAccess> GetAsync(Guid tenantId, CancellationToken cancellationToken = default)
+    {
+        if (_resolved.TryGetValue(tenantId, out var cached))
+        {
+            return cached;
+        }
+
+        var access = await ResolveAsync(tenantId, cancellationToken);
+        _resolved[tenantId] = access;
+        return access;
+    }
+
+    /// <summary>Platform-wide permissions (platform admin, platform auditor) of a signed-in user.</summary>
+    public async Task<IReadOnlySet<Permission>> GetPlatformAsync(CancellationToken cancellationToken = default)
+    {
+        if (!caller.IsAuthenticated)
+        {
+            return new HashSet<Permission>();
+        }
+
+        var platformId = await db.Tenants.Where(t => t.Kind == TenantKind.Platform).Select(t => t.Id).SingleAsync(cancellationToken);
+        var memberships = await MembershipsAsync(cancellationToken);
+        var permissions = TenantAccess.Platform(platformId, memberships);
+        return caller.IsToken ? Scoped(permissions) : permissions;
+    }
+
+    private async Task<TenantAccess> ResolveAsync(Guid tenantId, CancellationToken cancellationToken)
+    {
+        if (!caller.IsAuthenticated)
+        {
+            return TenantAccess.None(tenantId);
+        }
+
+        var target = await db.Tenants.AsNoTracking().SingleOrDefaultAsync(t => t.Id == tenantId, cancellationToken);
+        if (target is null)
+        {
+            return TenantAccess.None(tenantId);
+        }
+
+        var ancestors = new List<Tenant>(2);
+        for (var parentId = target.ParentId; parentId is not null && ancestors.Count < 3;)
+        {
+            var parent = await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == parentId, cancellationToken);
+            ancestors.Add(parent);
+            parentId = parent.ParentId;
+        }
+
+        var memberships = await MembershipsAsync(cancellationToken);
+        var access = TenantAccess.Resolve(target, ancestors, memberships);
+        return caller.IsToken ? access with { Permissions = Scoped(access.Permissions) } : access;
+    }
+
+    private async Task<List<Membership>> MembershipsAsync(CancellationToken cancellationToken)
+    {
+        if (_memberships is not null)
+        {
+            return _memberships;
+        }
+
+        var query = db.Memberships.AsNoTracking().Include(m => m.Customers).Where(m => m.UserId == caller.UserId);
+        if (caller.TokenTenantId is { } tokenTenant)
+        {
+            query = query.Where(m => m.TenantId == tokenTenant);
+        }
+
+        _memberships = await query.AsSplitQuery().ToListAsync(cancellationToken);
+        return _memberships;
+    }
+
+    private HashSet<Permission> Scoped(IReadOnlySet<Permission> permissions)
+    {
+        var scopes = caller.TokenScopes;
+        return permissions.Where(p => scopes.Contains(Permissions.ScopeName(p))).ToHashSet();
+    }
+}
