@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using System.Reflection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Query;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Tenantra.Core;
 using Tenantra.Core.Audit;
@@ -109,7 +110,7 @@ public sealed class TenantraDbContext(DbContextOptions<TenantraDbContext> option
         Expression<Func<T, bool>> inScope = e => CurrentTenantIds.Contains(e.TenantId);
         Expression<Func<string?>> presented = () => CurrentLookupHash;
         var body = Expression.OrElse(
-            Expression.Invoke(inScope, row),
+            ReplacingExpressionVisitor.Replace(inScope.Parameters[0], row, inScope.Body),
             Expression.Equal(Expression.Property(row, hashProperty), presented.Body));
         modelBuilder.Entity<T>().HasQueryFilter(Expression.Lambda<Func<T, bool>>(body, row));
     }

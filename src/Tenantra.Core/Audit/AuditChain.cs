@@ -23,14 +23,14 @@ public static class AuditChain
     /// <summary>The previous hash of the record with sequence 1.</summary>
     public const string GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
 
-    private const byte _absent = 0;
-    private const byte _present = 1;
-    private const string _formatTag = "tenantra-audit-v1";
+    private const byte Absent = 0;
+    private const byte Present = 1;
+    private const string FormatTag = "tenantra-audit-v1";
 
     public static string ComputeHash(AuditRecord record)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
-        WriteString(buffer, _formatTag);
+        WriteString(buffer, FormatTag);
         WriteString(buffer, record.PreviousHash);
         WriteGuid(buffer, record.TenantId);
         WriteInt64(buffer, record.Sequence);
@@ -122,7 +122,7 @@ public static class AuditChain
 
     private static void WritePresence(ArrayBufferWriter<byte> buffer, bool present)
     {
-        buffer.GetSpan(1)[0] = present ? _present : _absent;
+        buffer.GetSpan(1)[0] = present ? Present : Absent;
         buffer.Advance(1);
     }
 }

@@ -6,7 +6,7 @@ namespace Tenantra.Core.Security;
 /// </summary>
 public static class Base32
 {
-    private const string _alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    private const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
     public static string Encode(ReadOnlySpan<byte> data)
     {
@@ -21,13 +21,13 @@ public static class Base32
             while (bits >= 5)
             {
                 bits -= 5;
-                output[written++] = _alphabet[(buffer >> bits) & 31];
+                output[written++] = Alphabet[(buffer >> bits) & 31];
             }
         }
 
         if (bits > 0)
         {
-            output[written++] = _alphabet[(buffer << (5 - bits)) & 31];
+            output[written++] = Alphabet[(buffer << (5 - bits)) & 31];
         }
 
         return new string(output, 0, written);

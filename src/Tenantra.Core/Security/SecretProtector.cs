@@ -13,9 +13,9 @@ namespace Tenantra.Core.Security;
 public sealed class SecretProtector
 {
     public const int KeySize = 32;
-    private const string _prefix = "v1:";
-    private const int _nonceSize = 12;
-    private const int _tagSize = 16;
+    private const string Prefix = "v1:";
+    private const int NonceSize = 12;
+    private const int TagSize = 16;
 
     private readonly byte[] _key;
 
@@ -33,15 +33,15 @@ public sealed class SecretProtector
     {
         ArgumentException.ThrowIfNullOrEmpty(purpose);
         var plain = Encoding.UTF8.GetBytes(plaintext);
-        var payload = new byte[_nonceSize + plain.Length + _tagSize];
-        var nonce = payload.AsSpan(0, _nonceSize);
+        var payload = new byte[NonceSize + plain.Length + TagSize];
+        var nonce = payload.AsSpan(0, NonceSize);
         RandomNumberGenerator.Fill(nonce);
-        using (var aes = new AesGcm(_key, _tagSize))
+        using (var aes = new AesGcm(_key, TagSize))
         {
-            aes.Encrypt(nonce, plain, payload.AsSpan(_nonceSize, plain.Length), payload.AsSpan(_nonceSize + plain.Length), Encoding.UTF8.GetBytes(purpose));
+            aes.Encrypt(nonce, plain, payload.AsSpan(NonceSize, plain.Length), payload.AsSpan(NonceSize + plain.Length), Encoding.UTF8.GetBytes(purpose));
         }
 
-        return _prefix + Base64Url.EncodeToString(payload);
+        return Prefix + Base64Url.EncodeToString(payload);
     }
 
     /// <exception cref="CryptographicException">The value is malformed, was altered, or was
@@ -49,7 +49,7 @@ public sealed class SecretProtector
     public string Unprotect(string protectedValue, string purpose)
     {
         ArgumentException.ThrowIfNullOrEmpty(purpose);
-        if (!protectedValue.StartsWith(_prefix, StringComparison.Ordinal))
+        if (!protectedValue.StartsWith(Prefix, StringComparison.Ordinal))
         {
             throw new CryptographicException("The protected value has an unknown format.");
         }
@@ -57,26 +57,26 @@ public sealed class SecretProtector
         byte[] payload;
         try
         {
-            payload = Base64Url.DecodeFromChars(protectedValue.AsSpan(_prefix.Length));
+            payload = Base64Url.DecodeFromChars(protectedValue.AsSpan(Prefix.Length));
         }
         catch (FormatException e)
         {
             throw new CryptographicException("The protected value is not valid base64url.", e);
         }
 
-        if (payload.Length < _nonceSize + _tagSize)
+        if (payload.Length < NonceSize + TagSize)
         {
             throw new CryptographicException("The protected value is too short.");
         }
 
-        var cipherLength = payload.Length - _nonceSize - _tagSize;
+        var cipherLength = payload.Length - NonceSize - TagSize;
         var plain = new byte[cipherLength];
-        using (var aes = new AesGcm(_key, _tagSize))
+        using (var aes = new AesGcm(_key, TagSize))
         {
             aes.Decrypt(
-                payload.AsSpan(0, _nonceSize),
-                payload.AsSpan(_nonceSize, cipherLength),
-                payload.AsSpan(_nonceSize + cipherLength),
+                payload.AsSpan(0, NonceSize),
+                payload.AsSpan(NonceSize, cipherLength),
+                payload.AsSpan(NonceSize + cipherLength),
                 plain,
                 Encoding.UTF8.GetBytes(purpose));
         }

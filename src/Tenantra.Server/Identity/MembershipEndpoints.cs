@@ -32,26 +32,23 @@ public static class MembershipEndpoints
             .WithDescription("The last admin of a tenant cannot be removed.");
     }
 
-    private static IQueryable<MembershipResponse> Responses(TenantraDbContext db, Guid tenantId) =>
-        db.Memberships.Where(m => m.TenantId == tenantId)
+    private static IQueryable<MembershipResponse> Responses(TenantraDbContext db, IQueryable<Membership> memberships) =>
+        memberships
             .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new MembershipResponse(
                 m.Id, m.TenantId, m.UserId, u.Email, u.DisplayName, m.Role, m.CustomerScope,
                 m.Customers.Select(c => c.CustomerTenantId).ToList(), m.CreatedAt));
 
     private static async Task<Ok<Paged<MembershipResponse>>> List(Guid tenantId, [AsParameters] PageRequest page, Role? role, TenantraDbContext db)
     {
-        var query = Responses(db, tenantId);
-        if (role is not null)
-        {
-            query = query.Where(m => m.Role == role);
-        }
-
+        var query = db.Memberships.Where(m => m.TenantId == tenantId && (role == null || m.Role == role));
         if (page.Search is { } search)
         {
-            query = query.Where(m => m.Email.ToLower().Contains(search.ToLower()));
+            var needle = search.ToUpperInvariant();
+            query = query.Where(m => db.Users.Any(u => u.Id == m.UserId && u.NormalizedEmail.Contains(needle)));
         }
 
-        return TypedResults.Ok(await query.OrderBy(m => m.Email).ThenBy(m => m.Role).ToPageAsync(page));
+        var ordered = query.OrderBy(m => db.Users.Where(u => u.Id == m.UserId).Select(u => u.NormalizedEmail).Single()).ThenBy(m => m.Role);
+        return TypedResults.Ok(await Responses(db, ordered).ToPageAsync(page));
     }
 
     private static async Task<Results<Created<MembershipResponse>, ValidationProblem>> Create(
@@ -78,7 +75,7 @@ public static class MembershipEndpoints
         await audit.StageAsync(tenantId, new AuditEvent("membership.created", "membership", membership.Id,
             After: new { membership.UserId, user.Email, membership.Role, membership.CustomerScope, CustomerIds = membership.Customers.Select(c => c.CustomerTenantId) }));
         await db.SaveChangesAsync();
-        return TypedResults.Created($"/api/v1/tenants/{tenantId}/memberships/{membership.Id}", await Responses(db, tenantId).SingleAsync(m => m.Id == membership.Id));
+        return TypedResults.Created($"/api/v1/tenants/{tenantId}/memberships/{membership.Id}", await Responses(db, db.Memberships.Where(m => m.Id == membership.Id)).SingleAsync());
     }
 
     private static async Task<Results<Ok<MembershipResponse>, ValidationProblem, ProblemHttpResult>> Update(
@@ -90,7 +87,7 @@ public static class MembershipEndpoints
             return Problems.NotFound("Membership");
         }
 
-        var before = await Responses(db, tenantId).SingleAsync(m => m.Id == membershipId);
+        var before = await Responses(db, db.Memberships.Where(m => m.Id == membershipId)).SingleAsync();
         if (request.Role is { } role && role != membership.Role)
         {
             if (membership.Role == Role.Admin && await IsLastAdminAsync(db, membership))
@@ -125,7 +122,7 @@ public static class MembershipEndpoints
             return Problems.Conflict("This is the tenant's last admin; make someone else admin first.");
         }
 
-        var before = await Responses(db, tenantId).SingleAsync(m => m.Id == membershipId);
+        var before = await Responses(db, db.Memberships.Where(m => m.Id == membershipId)).SingleAsync();
         db.Memberships.Remove(membership);
         await audit.StageAsync(tenantId, new AuditEvent("membership.deleted", "membership", membershipId, before));
         await db.SaveChangesAsync();

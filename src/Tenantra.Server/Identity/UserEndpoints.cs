@@ -34,8 +34,9 @@ public static class UserEndpoints
             .WithName("IssuePasswordReset").WithSummary("Issue a one-time password reset token for a user owned by the tenant");
     }
 
-    private static IQueryable<TenantUserResponse> Members(TenantraDbContext db, Guid tenantId) =>
-        db.Users.Where(u => db.Memberships.Any(m => m.TenantId == tenantId && m.UserId == u.Id))
+    /// <summary>Projects <paramref name="users"/> (filtered and ordered by the caller) to members of the tenant.</summary>
+    private static IQueryable<TenantUserResponse> Members(TenantraDbContext db, Guid tenantId, IQueryable<User> users) =>
+        users.Where(u => db.Memberships.Any(m => m.TenantId == tenantId && m.UserId == u.Id))
             .Select(u => new TenantUserResponse(
                 u.Id, u.Email, u.DisplayName, u.Disabled, u.TwoFactorEnabled, u.HomeTenantId == tenantId,
                 db.Memberships.Where(m => m.TenantId == tenantId && m.UserId == u.Id).Select(m => m.Role).ToList(),
@@ -50,8 +51,7 @@ public static class UserEndpoints
             users = users.Where(u => u.NormalizedEmail.Contains(needle.ToUpperInvariant()) || u.DisplayName.ToLower().Contains(needle));
         }
 
-        var ids = users.Select(u => u.Id);
-        var result = await Members(db, tenantId).Where(u => ids.Contains(u.Id)).OrderBy(u => u.Email).ToPageAsync(page);
+        var result = await Members(db, tenantId, users.OrderBy(u => u.NormalizedEmail)).ToPageAsync(page);
         return TypedResults.Ok(result);
     }
 
@@ -92,12 +92,12 @@ public static class UserEndpoints
         await db.SaveChangesAsync();
 
         var resetToken = request.Password is null ? await userManager.GeneratePasswordResetTokenAsync(user) : null;
-        var created = await Members(db, tenantId).SingleAsync(u => u.Id == user.Id);
+        var created = await Members(db, tenantId, db.Users.Where(u => u.Id == user.Id)).SingleAsync();
         return TypedResults.Created($"/api/v1/tenants/{tenantId}/users/{user.Id}", new CreatedUserResponse(created, resetToken));
     }
 
     private static async Task<Results<Ok<TenantUserResponse>, ProblemHttpResult>> Get(Guid tenantId, Guid userId, TenantraDbContext db) =>
-        await Members(db, tenantId).SingleOrDefaultAsync(u => u.Id == userId) is { } user
+        await Members(db, tenantId, db.Users.Where(u => u.Id == userId)).SingleOrDefaultAsync() is { } user
             ? TypedResults.Ok(user)
             : Problems.NotFound("User");
 
@@ -125,7 +125,7 @@ public static class UserEndpoints
 
         await audit.StageAsync(tenantId, new AuditEvent(user.Disabled && !before.Disabled ? "user.disabled" : "user.updated", "user", userId, before, new { user.DisplayName, user.Disabled }));
         await db.SaveChangesAsync();
-        return TypedResults.Ok(await Members(db, tenantId).SingleAsync(u => u.Id == userId));
+        return TypedResults.Ok(await Members(db, tenantId, db.Users.Where(u => u.Id == userId)).SingleAsync());
     }
 
     private static async Task<Results<Ok<PasswordResetTokenResponse>, ProblemHttpResult>> IssuePasswordReset(

@@ -4,7 +4,7 @@ namespace Tenantra.Core.Tests.Audit;
 
 public sealed class AuditChainTests
 {
-    private static readonly Guid _tenantId = Guid.Parse("0196b0a4-1111-7000-8000-000000000001");
+    private static readonly Guid s_tenantId = Guid.Parse("0196b0a4-1111-7000-8000-000000000001");
 
     [Fact]
     public void GenesisHash_Is64Zeros() => Assert.Equal(new string('0', 64), AuditChain.GenesisHash);
@@ -39,7 +39,7 @@ public sealed class AuditChainTests
         {
             for (var trial = 0; trial < 50; trial++)
             {
-                var record = faker.NextRecord(_tenantId);
+                var record = faker.NextRecord(s_tenantId);
                 AuditChain.Link(record, random.Next(100), AuditChain.GenesisHash);
                 var before = AuditChain.ComputeHash(record);
                 var oldValue = property.GetValue(record);
@@ -129,7 +129,7 @@ public sealed class AuditChainTests
         string? targetId = "42",
         DateTimeOffset? occurredAt = null) => new()
         {
-            TenantId = _tenantId,
+            TenantId = s_tenantId,
             Sequence = 7,
             Id = Guid.Parse("0196b0a4-2222-7000-8000-000000000002"),
             OccurredAt = occurredAt ?? new DateTimeOffset(2025, 3, 4, 5, 6, 7, TimeSpan.FromHours(2)).AddTicks(1234567),

@@ -4,8 +4,8 @@ namespace Tenantra.Core.Tests.Audit;
 
 public sealed class AuditChainVerifierTests
 {
-    private const int _tamperSeed = 62384648;
-    private static readonly Guid _tenantId = Guid.Parse("0196b0a4-aaaa-7000-8000-00000000000a");
+    private const int TamperSeed = 62384648;
+    private static readonly Guid s_tenantId = Guid.Parse("0196b0a4-aaaa-7000-8000-00000000000a");
 
     [Fact]
     public void Verify_UntouchedChain_IsValid()
@@ -23,12 +23,12 @@ public sealed class AuditChainVerifierTests
 
     [Fact]
     public void Verify_EmptyChainWithHeadAtZero_IsValid() =>
-        Assert.True(AuditChainVerifier.Verify([], new AuditChainHead { TenantId = _tenantId }).IsValid);
+        Assert.True(AuditChainVerifier.Verify([], new AuditChainHead { TenantId = s_tenantId }).IsValid);
 
     [Fact]
     public void Verify_EmptyChainWithHeadAhead_ReportsMissingRecords()
     {
-        var result = AuditChainVerifier.Verify([], new AuditChainHead { TenantId = _tenantId, LastSequence = 3, LastHash = new string('a', 64) });
+        var result = AuditChainVerifier.Verify([], new AuditChainHead { TenantId = s_tenantId, LastSequence = 3, LastHash = new string('a', 64) });
 
         AssertInvalid(result, 1, "chain is empty but head says 3");
     }
@@ -155,18 +155,18 @@ public sealed class AuditChainVerifierTests
     [Fact]
     public void Verify_AnySingleTamper_IsDetected()
     {
-        var trials = new Random(_tamperSeed);
+        var trials = new Random(TamperSeed);
         for (var trial = 0; trial < 10_000; trial++)
         {
             var trialSeed = trials.Next();
             var faker = new AuditRecordFaker(new Random(trialSeed));
-            var chain = faker.NextChain(_tenantId, faker.Random.Next(2, 41));
+            var chain = faker.NextChain(s_tenantId, faker.Random.Next(2, 41));
             var head = HeadOf(chain);
 
             var tamper = ApplyRandomTamper(chain, faker);
             var result = AuditChainVerifier.Verify(chain, head);
 
-            Assert.False(result.IsValid, $"seed {_tamperSeed}, trial {trial} (trial seed {trialSeed}): {tamper} went undetected");
+            Assert.False(result.IsValid, $"seed {TamperSeed}, trial {trial} (trial seed {trialSeed}): {tamper} went undetected");
         }
     }
 
@@ -190,7 +190,7 @@ public sealed class AuditChainVerifierTests
             case 2:
                 // A linked forgery continues the chain correctly at its position; an unlinked one does not.
                 var position = random.Next(count + 1);
-                var forged = faker.NextRecord(_tenantId);
+                var forged = faker.NextRecord(s_tenantId);
                 var linked = random.Next(2) == 0;
                 if (linked)
                 {
@@ -211,10 +211,10 @@ public sealed class AuditChainVerifierTests
         }
     }
 
-    private static List<AuditRecord> NewChain(int length) => new AuditRecordFaker(new Random(length)).NextChain(_tenantId, length);
+    private static List<AuditRecord> NewChain(int length) => new AuditRecordFaker(new Random(length)).NextChain(s_tenantId, length);
 
     private static AuditChainHead HeadOf(List<AuditRecord> chain) =>
-        new() { TenantId = _tenantId, LastSequence = chain[^1].Sequence, LastHash = chain[^1].Hash };
+        new() { TenantId = s_tenantId, LastSequence = chain[^1].Sequence, LastHash = chain[^1].Hash };
 
     private static AuditRecord CopyWith(AuditRecord source, string? action = null, Guid? tenantId = null) => new()
     {

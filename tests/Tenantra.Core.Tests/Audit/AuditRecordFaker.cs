@@ -9,9 +9,9 @@ namespace Tenantra.Core.Tests.Audit;
 /// </summary>
 internal sealed class AuditRecordFaker(Random random)
 {
-    private const string _hexDigits = "0123456789abcdef";
-    private static readonly long _earliest = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero).UtcTicks;
-    private static readonly long _latest = new DateTimeOffset(2035, 1, 1, 0, 0, 0, TimeSpan.Zero).UtcTicks;
+    private const string HexDigits = "0123456789abcdef";
+    private static readonly long s_earliest = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero).UtcTicks;
+    private static readonly long s_latest = new DateTimeOffset(2035, 1, 1, 0, 0, 0, TimeSpan.Zero).UtcTicks;
 
     public static IReadOnlyList<(PropertyInfo Property, bool Nullable)> Properties { get; } = DescribeProperties();
 
@@ -93,7 +93,7 @@ internal sealed class AuditRecordFaker(Random random)
 
     private DateTimeOffset NextTime()
     {
-        var microseconds = random.NextInt64(_earliest, _latest) / TimeSpan.TicksPerMicrosecond;
+        var microseconds = random.NextInt64(s_earliest, s_latest) / TimeSpan.TicksPerMicrosecond;
         var utc = new DateTimeOffset(microseconds * TimeSpan.TicksPerMicrosecond, TimeSpan.Zero);
         return utc.ToOffset(TimeSpan.FromMinutes(15 * random.Next(-48, 49)));
     }
@@ -118,7 +118,7 @@ internal sealed class AuditRecordFaker(Random random)
         var chars = new char[64];
         for (var i = 0; i < chars.Length; i++)
         {
-            chars[i] = _hexDigits[random.Next(_hexDigits.Length)];
+            chars[i] = HexDigits[random.Next(HexDigits.Length)];
         }
 
         return new string(chars);

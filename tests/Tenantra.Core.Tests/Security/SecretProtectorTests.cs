@@ -6,7 +6,7 @@ namespace Tenantra.Core.Tests.Security;
 
 public sealed class SecretProtectorTests : IDisposable
 {
-    private const string _purpose = "totp-key";
+    private const string Purpose = "totp-key";
     private readonly SecretProtector _protector = new(RandomNumberGenerator.GetBytes(32));
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "tenantra-tests-" + Guid.NewGuid().ToString("N"));
 
@@ -24,20 +24,20 @@ public sealed class SecretProtectorTests : IDisposable
     [InlineData("ünïcödé ✓ secret")]
     public void Unprotect_ProtectedValue_GivesPlaintextBack(string plaintext)
     {
-        var protectedValue = _protector.Protect(plaintext, _purpose);
+        var protectedValue = _protector.Protect(plaintext, Purpose);
 
         Assert.StartsWith("v1:", protectedValue, StringComparison.Ordinal);
-        Assert.Equal(plaintext, _protector.Unprotect(protectedValue, _purpose));
+        Assert.Equal(plaintext, _protector.Unprotect(protectedValue, Purpose));
     }
 
     [Fact]
     public void Protect_SamePlaintextTwice_GivesDifferentValues() =>
-        Assert.NotEqual(_protector.Protect("secret", _purpose), _protector.Protect("secret", _purpose));
+        Assert.NotEqual(_protector.Protect("secret", Purpose), _protector.Protect("secret", Purpose));
 
     [Fact]
     public void Unprotect_AnyByteFlipped_Throws()
     {
-        var protectedValue = _protector.Protect("secret", _purpose);
+        var protectedValue = _protector.Protect("secret", Purpose);
         var payload = Base64Url.DecodeFromChars(protectedValue.AsSpan(3));
 
         for (var i = 0; i < payload.Length; i++)
@@ -45,14 +45,14 @@ public sealed class SecretProtectorTests : IDisposable
             var tampered = (byte[])payload.Clone();
             tampered[i] ^= 0x01;
 
-            Assert.ThrowsAny<CryptographicException>(() => _protector.Unprotect("v1:" + Base64Url.EncodeToString(tampered), _purpose));
+            Assert.ThrowsAny<CryptographicException>(() => _protector.Unprotect("v1:" + Base64Url.EncodeToString(tampered), Purpose));
         }
     }
 
     [Fact]
     public void Unprotect_WrongPurpose_Throws()
     {
-        var protectedValue = _protector.Protect("secret", _purpose);
+        var protectedValue = _protector.Protect("secret", Purpose);
 
         Assert.ThrowsAny<CryptographicException>(() => _protector.Unprotect(protectedValue, "webhook-secret"));
     }
@@ -60,10 +60,10 @@ public sealed class SecretProtectorTests : IDisposable
     [Fact]
     public void Unprotect_WrongKey_Throws()
     {
-        var protectedValue = _protector.Protect("secret", _purpose);
+        var protectedValue = _protector.Protect("secret", Purpose);
         var other = new SecretProtector(RandomNumberGenerator.GetBytes(32));
 
-        Assert.ThrowsAny<CryptographicException>(() => other.Unprotect(protectedValue, _purpose));
+        Assert.ThrowsAny<CryptographicException>(() => other.Unprotect(protectedValue, Purpose));
     }
 
     [Theory]
@@ -73,7 +73,7 @@ public sealed class SecretProtectorTests : IDisposable
     [InlineData("v1:not*base64url")]
     [InlineData("v1:AAAA")]
     public void Unprotect_MalformedValue_Throws(string protectedValue) =>
-        Assert.ThrowsAny<CryptographicException>(() => _protector.Unprotect(protectedValue, _purpose));
+        Assert.ThrowsAny<CryptographicException>(() => _protector.Unprotect(protectedValue, Purpose));
 
     [Theory]
     [InlineData(16)]

@@ -5,8 +5,8 @@ namespace Tenantra.Core.Tests.Security;
 
 public sealed class TotpTests
 {
-    private static readonly byte[] _rfc6238Key = Encoding.ASCII.GetBytes("12345678901234567890");
-    private static readonly DateTimeOffset _now = DateTimeOffset.FromUnixTimeSeconds(1_111_111_111);
+    private static readonly byte[] s_rfc6238Key = Encoding.ASCII.GetBytes("12345678901234567890");
+    private static readonly DateTimeOffset s_now = DateTimeOffset.FromUnixTimeSeconds(1_111_111_111);
 
     // RFC 6238 appendix B, SHA1 rows; the RFC prints 8 digits and we keep the last 6.
     [Theory]
@@ -21,35 +21,35 @@ public sealed class TotpTests
         var step = Totp.TimeStepAt(DateTimeOffset.FromUnixTimeSeconds(unixSeconds));
 
         Assert.Equal(expectedStep, step);
-        Assert.Equal(expectedCode, Totp.Compute(_rfc6238Key, step));
+        Assert.Equal(expectedCode, Totp.Compute(s_rfc6238Key, step));
     }
 
     [Fact]
     public void Verify_CurrentCode_ReturnsCurrentStep()
     {
-        var step = Totp.TimeStepAt(_now);
+        var step = Totp.TimeStepAt(s_now);
 
-        Assert.Equal(step, Totp.Verify(_rfc6238Key, Totp.Compute(_rfc6238Key, step), _now, lastAcceptedStep: 0));
+        Assert.Equal(step, Totp.Verify(s_rfc6238Key, Totp.Compute(s_rfc6238Key, step), s_now, lastAcceptedStep: 0));
     }
 
     [Fact]
     public void Verify_CodeOfAcceptedStep_IsRefused()
     {
-        var step = Totp.TimeStepAt(_now);
-        var code = Totp.Compute(_rfc6238Key, step);
-        var accepted = Totp.Verify(_rfc6238Key, code, _now, lastAcceptedStep: 0);
+        var step = Totp.TimeStepAt(s_now);
+        var code = Totp.Compute(s_rfc6238Key, step);
+        var accepted = Totp.Verify(s_rfc6238Key, code, s_now, lastAcceptedStep: 0);
 
         Assert.NotNull(accepted);
-        Assert.Null(Totp.Verify(_rfc6238Key, code, _now, accepted.Value));
-        Assert.Null(Totp.Verify(_rfc6238Key, code, _now.AddSeconds(20), accepted.Value));
+        Assert.Null(Totp.Verify(s_rfc6238Key, code, s_now, accepted.Value));
+        Assert.Null(Totp.Verify(s_rfc6238Key, code, s_now.AddSeconds(20), accepted.Value));
     }
 
     [Fact]
     public void Verify_CodeOfStepBeforeLastAccepted_IsRefused()
     {
-        var step = Totp.TimeStepAt(_now);
+        var step = Totp.TimeStepAt(s_now);
 
-        Assert.Null(Totp.Verify(_rfc6238Key, Totp.Compute(_rfc6238Key, step - 1), _now, lastAcceptedStep: step));
+        Assert.Null(Totp.Verify(s_rfc6238Key, Totp.Compute(s_rfc6238Key, step - 1), s_now, lastAcceptedStep: step));
     }
 
     [Theory]
@@ -57,9 +57,9 @@ public sealed class TotpTests
     [InlineData(1)]
     public void Verify_CodeOneStepAway_IsAcceptedWithinDefaultDrift(int offset)
     {
-        var step = Totp.TimeStepAt(_now) + offset;
+        var step = Totp.TimeStepAt(s_now) + offset;
 
-        Assert.Equal(step, Totp.Verify(_rfc6238Key, Totp.Compute(_rfc6238Key, step), _now, lastAcceptedStep: 0));
+        Assert.Equal(step, Totp.Verify(s_rfc6238Key, Totp.Compute(s_rfc6238Key, step), s_now, lastAcceptedStep: 0));
     }
 
     [Theory]
@@ -67,17 +67,17 @@ public sealed class TotpTests
     [InlineData(2)]
     public void Verify_CodeTwoStepsAway_IsRefusedWithDefaultDrift(int offset)
     {
-        var step = Totp.TimeStepAt(_now) + offset;
+        var step = Totp.TimeStepAt(s_now) + offset;
 
-        Assert.Null(Totp.Verify(_rfc6238Key, Totp.Compute(_rfc6238Key, step), _now, lastAcceptedStep: 0));
+        Assert.Null(Totp.Verify(s_rfc6238Key, Totp.Compute(s_rfc6238Key, step), s_now, lastAcceptedStep: 0));
     }
 
     [Fact]
     public void Verify_CodeOneStepAway_IsRefusedWithoutDrift()
     {
-        var step = Totp.TimeStepAt(_now) - 1;
+        var step = Totp.TimeStepAt(s_now) - 1;
 
-        Assert.Null(Totp.Verify(_rfc6238Key, Totp.Compute(_rfc6238Key, step), _now, lastAcceptedStep: 0, allowedDrift: 0));
+        Assert.Null(Totp.Verify(s_rfc6238Key, Totp.Compute(s_rfc6238Key, step), s_now, lastAcceptedStep: 0, allowedDrift: 0));
     }
 
     [Theory]
@@ -89,7 +89,7 @@ public sealed class TotpTests
     [InlineData("05 0471")]
     [InlineData("٠٥٠٤٧١")]
     public void Verify_InputNotSixAsciiDigits_IsRefused(string code) =>
-        Assert.Null(Totp.Verify(_rfc6238Key, code, _now, lastAcceptedStep: 0));
+        Assert.Null(Totp.Verify(s_rfc6238Key, code, s_now, lastAcceptedStep: 0));
 
     [Fact]
     public void BuildOtpAuthUri_EscapesLabelAndIssuer()

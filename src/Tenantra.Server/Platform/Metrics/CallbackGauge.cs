@@ -6,11 +6,11 @@ namespace Tenantra.Server.Platform.Metrics;
 /// </summary>
 public sealed class CallbackGauge : Metric
 {
-    private static readonly string[] _noLabels = [];
+    private static readonly string[] s_noLabels = [];
     private readonly Func<double> _observe;
 
     internal CallbackGauge(string name, string help, Func<double> observe)
-        : base(name, help, _noLabels)
+        : base(name, help, s_noLabels)
     {
         _observe = observe;
     }
@@ -21,5 +21,5 @@ public sealed class CallbackGauge : Metric
     public double Observe() => _observe();
 
     internal override void WriteSamples(PrometheusTextWriter writer) =>
-        writer.WriteSample(Name, _noLabels, _noLabels, _observe());
+        writer.WriteSample(Name, s_noLabels, s_noLabels, _observe());
 }

@@ -9,7 +9,7 @@ namespace Tenantra.Server.Platform.Metrics;
 /// </summary>
 public sealed class Histogram : Metric
 {
-    private const string _infinityBound = "+Inf";
+    private const string InfinityBound = "+Inf";
     private readonly SeriesSet<HistogramSeries> _series;
     private readonly HistogramSeries? _unlabelled;
     private readonly double[] _upperBounds;
@@ -25,7 +25,7 @@ public sealed class Histogram : Metric
             _boundLabels[i] = upperBounds[i].ToString(CultureInfo.InvariantCulture);
         }
 
-        _boundLabels[^1] = _infinityBound;
+        _boundLabels[^1] = InfinityBound;
         _series = new SeriesSet<HistogramSeries>(name, labelNames.Length, values => new HistogramSeries(values, _upperBounds));
         _unlabelled = labelNames.Length == 0 ? _series.Get([]) : null;
         BucketName = name + "_bucket";

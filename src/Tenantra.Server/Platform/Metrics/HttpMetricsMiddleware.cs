@@ -17,7 +17,7 @@ public sealed class HttpMetricsMiddleware
     internal const string UnmatchedRoute = "unmatched";
     internal const string OtherMethod = "_OTHER";
 
-    private static readonly FrozenSet<string> _standardMethods = FrozenSet.Create(
+    private static readonly FrozenSet<string> s_standardMethods = FrozenSet.Create(
         StringComparer.Ordinal,
         HttpMethods.Get,
         HttpMethods.Head,
@@ -30,7 +30,7 @@ public sealed class HttpMetricsMiddleware
         HttpMethods.Connect);
 
     /// <summary>"100" to "599", made once so recording a status allocates nothing.</summary>
-    private static readonly string[] _statusLabels = Enumerable.Range(100, 500).Select(code => code.ToString(CultureInfo.InvariantCulture)).ToArray();
+    private static readonly string[] s_statusLabels = Enumerable.Range(100, 500).Select(code => code.ToString(CultureInfo.InvariantCulture)).ToArray();
 
     private readonly RequestDelegate _next;
     private readonly Counter _requests;
@@ -71,9 +71,9 @@ public sealed class HttpMetricsMiddleware
     internal static string MethodLabel(string method)
     {
         var canonical = HttpMethods.GetCanonicalizedValue(method);
-        return _standardMethods.Contains(canonical) ? canonical : OtherMethod;
+        return s_standardMethods.Contains(canonical) ? canonical : OtherMethod;
     }
 
     private static string StatusLabel(int status) =>
-        status is >= 100 and < 600 ? _statusLabels[status - 100] : status.ToString(CultureInfo.InvariantCulture);
+        status is >= 100 and < 600 ? s_statusLabels[status - 100] : status.ToString(CultureInfo.InvariantCulture);
 }

@@ -9,12 +9,12 @@ internal static class MetricNames
 {
     public const string CounterSuffix = "_total";
 
-    private static readonly string[] _histogramSampleSuffixes = ["_bucket", "_sum", "_count"];
+    private static readonly string[] s_histogramSampleSuffixes = ["_bucket", "_sum", "_count"];
 
-    private static readonly string[] _typeWords = ["counter", "gauge", "histogram", "summary", "untyped"];
+    private static readonly string[] s_typeWords = ["counter", "gauge", "histogram", "summary", "untyped"];
 
     /// <summary>Label names a client may not use: <c>le</c> belongs to histogram buckets and <c>quantile</c> to summaries.</summary>
-    private static readonly string[] _reservedLabelNames = ["le", "quantile"];
+    private static readonly string[] s_reservedLabelNames = ["le", "quantile"];
 
     public static string CounterName(string name)
     {
@@ -31,7 +31,7 @@ internal static class MetricNames
             throw new ArgumentException($"Metric name '{name}' ends in '{CounterSuffix}', which is reserved for counters.", nameof(name));
         }
 
-        foreach (var suffix in _histogramSampleSuffixes)
+        foreach (var suffix in s_histogramSampleSuffixes)
         {
             if (name.EndsWith(suffix, StringComparison.Ordinal))
             {
@@ -58,7 +58,7 @@ internal static class MetricNames
                 throw new ArgumentException($"Label name '{label}' starts with '__', which is reserved for Prometheus.", nameof(labelNames));
             }
 
-            if (Array.IndexOf(_reservedLabelNames, label) >= 0)
+            if (Array.IndexOf(s_reservedLabelNames, label) >= 0)
             {
                 throw new ArgumentException($"Label name '{label}' is reserved.", nameof(labelNames));
             }
@@ -91,7 +91,7 @@ internal static class MetricNames
             throw new ArgumentException($"Metric name '{name}' is not snake_case ([a-z_][a-z0-9_]*, no leading '__').", nameof(name));
         }
 
-        foreach (var word in _typeWords)
+        foreach (var word in s_typeWords)
         {
             if (name.EndsWith("_" + word, StringComparison.Ordinal) || name.Contains("_" + word + "_", StringComparison.Ordinal))
             {

@@ -11,10 +11,10 @@ namespace Tenantra.Server.Platform.Metrics;
 public sealed class TenantraMetrics(MetricsRegistry registry)
 {
     /// <summary>1 ms to 10 s: API calls are expected in the low milliseconds, exports and reports in seconds.</summary>
-    private static readonly double[] _httpDurationBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+    private static readonly double[] s_httpDurationBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-    private static readonly TimeSpan _processAgeAtLoad = ReadProcessAge();
-    private static readonly long _loadedAt = Stopwatch.GetTimestamp();
+    private static readonly TimeSpan s_processAgeAtLoad = ReadProcessAge();
+    private static readonly long s_loadedAt = Stopwatch.GetTimestamp();
 
     public MetricsRegistry Registry { get; } = registry;
 
@@ -22,7 +22,7 @@ public sealed class TenantraMetrics(MetricsRegistry registry)
     public Counter HttpRequests { get; } = registry.CreateCounter("tenantra_http_requests", "HTTP requests handled, by method, route template and status code.", "method", "route", "status");
 
     /// <summary>Labels: <c>method</c>, <c>route</c>. Recorded by <see cref="HttpMetricsMiddleware"/>.</summary>
-    public Histogram HttpRequestDuration { get; } = registry.CreateHistogram("tenantra_http_request_duration_seconds", "Time to handle an HTTP request, by method and route template.", _httpDurationBuckets, "method", "route");
+    public Histogram HttpRequestDuration { get; } = registry.CreateHistogram("tenantra_http_request_duration_seconds", "Time to handle an HTTP request, by method and route template.", s_httpDurationBuckets, "method", "route");
 
     /// <summary>Label <c>outcome</c>: one of <see cref="SignInOutcome"/>.</summary>
     public Counter SignIns { get; } = WithSeries(registry.CreateCounter("tenantra_sign_ins", "Sign-in attempts, by outcome.", "outcome"), SignInOutcome.All);
@@ -74,5 +74,5 @@ public sealed class TenantraMetrics(MetricsRegistry registry)
     }
 
     /// <summary>Process age when this type loaded plus a monotonic clock since, so wall-clock changes do not bend it.</summary>
-    private static double UptimeSeconds() => (_processAgeAtLoad + Stopwatch.GetElapsedTime(_loadedAt)).TotalSeconds;
+    private static double UptimeSeconds() => (s_processAgeAtLoad + Stopwatch.GetElapsedTime(s_loadedAt)).TotalSeconds;
 }
