@@ -142,30 +142,30 @@ internal static class LoadSeeder
             await set.ExecuteNonQueryAsync();
         }
 
-        await using (var writer = await connection.BeginBinaryImportAsync(
-            "COPY audit_records (tenant_id, sequence, id, occurred_at, actor_name, action, target_type, target_id, after, source_ip, user_agent, request_id, outcome, previous_hash, hash) FROM STDIN (FORMAT BINARY)"))
+        // COPY is refused on tables with row-level security, so the rows go in as one INSERT … SELECT FROM unnest(arrays).
+        await using (var insert = new NpgsqlCommand(
+            """
+            INSERT INTO audit_records (tenant_id, sequence, id, occurred_at, actor_name, action, target_type, target_id, after, source_ip, user_agent, request_id, outcome, previous_hash, hash)
+            SELECT @tenant, * FROM unnest(@sequence, @id, @occurred_at, @actor_name, @action, @target_type, @target_id, @after, @source_ip, @user_agent, @request_id, @outcome, @previous_hash, @hash)
+            """,
+            connection))
         {
-            foreach (var r in records)
-            {
-                await writer.StartRowAsync();
-                await writer.WriteAsync(r.TenantId, NpgsqlTypes.NpgsqlDbType.Uuid);
-                await writer.WriteAsync(r.Sequence, NpgsqlTypes.NpgsqlDbType.Bigint);
-                await writer.WriteAsync(r.Id, NpgsqlTypes.NpgsqlDbType.Uuid);
-                await writer.WriteAsync(r.OccurredAt, NpgsqlTypes.NpgsqlDbType.TimestampTz);
-                await writer.WriteAsync(r.ActorName, NpgsqlTypes.NpgsqlDbType.Varchar);
-                await writer.WriteAsync(r.Action, NpgsqlTypes.NpgsqlDbType.Varchar);
-                await writer.WriteAsync(r.TargetType, NpgsqlTypes.NpgsqlDbType.Varchar);
-                await writer.WriteAsync(r.TargetId, NpgsqlTypes.NpgsqlDbType.Varchar);
-                await writer.WriteAsync(r.After, NpgsqlTypes.NpgsqlDbType.Text);
-                await writer.WriteAsync(r.SourceIp, NpgsqlTypes.NpgsqlDbType.Varchar);
-                await writer.WriteAsync(r.UserAgent, NpgsqlTypes.NpgsqlDbType.Varchar);
-                await writer.WriteAsync(r.RequestId, NpgsqlTypes.NpgsqlDbType.Varchar);
-                await writer.WriteAsync(r.Outcome.ToString(), NpgsqlTypes.NpgsqlDbType.Varchar);
-                await writer.WriteAsync(r.PreviousHash, NpgsqlTypes.NpgsqlDbType.Varchar);
-                await writer.WriteAsync(r.Hash, NpgsqlTypes.NpgsqlDbType.Varchar);
-            }
-
-            await writer.CompleteAsync();
+            insert.Parameters.AddWithValue("tenant", tenantId);
+            insert.Parameters.AddWithValue("sequence", records.Select(r => r.Sequence).ToArray());
+            insert.Parameters.AddWithValue("id", records.Select(r => r.Id).ToArray());
+            insert.Parameters.AddWithValue("occurred_at", records.Select(r => r.OccurredAt).ToArray());
+            insert.Parameters.AddWithValue("actor_name", records.Select(r => r.ActorName!).ToArray());
+            insert.Parameters.AddWithValue("action", records.Select(r => r.Action).ToArray());
+            insert.Parameters.AddWithValue("target_type", records.Select(r => r.TargetType!).ToArray());
+            insert.Parameters.AddWithValue("target_id", records.Select(r => r.TargetId!).ToArray());
+            insert.Parameters.AddWithValue("after", records.Select(r => r.After!).ToArray());
+            insert.Parameters.AddWithValue("source_ip", records.Select(r => r.SourceIp!).ToArray());
+            insert.Parameters.AddWithValue("user_agent", records.Select(r => r.UserAgent!).ToArray());
+            insert.Parameters.AddWithValue("request_id", records.Select(r => r.RequestId!).ToArray());
+            insert.Parameters.AddWithValue("outcome", records.Select(r => r.Outcome.ToString()).ToArray());
+            insert.Parameters.AddWithValue("previous_hash", records.Select(r => r.PreviousHash).ToArray());
+            insert.Parameters.AddWithValue("hash", records.Select(r => r.Hash).ToArray());
+            await insert.ExecuteNonQueryAsync();
         }
 
         await using var head = new NpgsqlCommand("INSERT INTO audit_chain_heads (tenant_id, last_sequence, last_hash) VALUES (@t, @s, @h)", connection);
