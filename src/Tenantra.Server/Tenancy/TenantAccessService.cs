@@ -87,7 +87,7 @@ public sealed class TenantAccessService(TenantraDbContext db, Caller caller)
             query = query.Where(m => m.TenantId == tokenTenant);
         }
 
-        _memberships = await query.AsSplitQuery().ToListAsync(cancellationToken);
+        _memberships = await query.ToListAsync(cancellationToken);
         return _memberships;
     }
 
