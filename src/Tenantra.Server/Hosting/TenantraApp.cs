@@ -48,6 +48,8 @@ public static class TenantraApp
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Extensions["requestId"] = c.HttpContext.TraceIdentifier);
         services.AddExceptionHandler<ProblemExceptionHandler>();
+        // Bad bodies and parameters throw (in every environment) so ProblemExceptionHandler can name the field.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
@@ -126,6 +128,11 @@ public static class TenantraApp
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
             limit.MaxRequestBodySize = MaxRequestBodyBytes;
+        }
+        else if (context.Request.ContentLength is null)
+        {
+            // A chunked body on a server without a body limit: count as it is read.
+            context.Request.Body = new LengthLimitedStream(context.Request.Body, MaxRequestBodyBytes);
         }
 
         await next(context);

@@ -35,17 +35,17 @@ public static class AuthEndpoints
         auth.MapGet("/antiforgery", Antiforgery).AllowAnonymous()
             .WithName("GetAntiforgeryToken").WithSummary("Antiforgery token for cookie sessions")
             .WithDescription("Every state-changing request authenticated by the session cookie must send this token in the `X-XSRF-TOKEN` header. Fetch it again after signing in.");
-        auth.MapPost("/password", ChangePassword).RequireAuthorization().Validates<ChangePasswordRequest>()
+        auth.MapPost("/password", ChangePassword).RequireAuthorization().AddEndpointFilter(RequireSession).Validates<ChangePasswordRequest>()
             .WithName("ChangePassword").WithSummary("Change the caller's password")
             .WithDescription("Other sessions of the user end: the security stamp changes.");
         auth.MapPost("/password-reset", ResetPassword).AllowAnonymous().RequireRateLimiting(RateLimiting.SignInPolicy).Validates<ResetPasswordRequest>()
             .WithName("ResetPassword").WithSummary("Set a new password with a reset token")
             .WithDescription("Reset tokens are issued by an administrator (`POST /tenants/{tenantId}/users/{userId}/password-reset`) and expire after 24 hours or at first use.");
 
-        var twoFactor = auth.MapGroup("/two-factor").RequireAuthorization();
+        var twoFactor = auth.MapGroup("/two-factor").RequireAuthorization().AddEndpointFilter(RequireSession);
         twoFactor.MapPost("/enrollment", BeginEnrollment)
             .WithName("BeginTwoFactorEnrollment").WithSummary("Start TOTP enrolment")
-            .WithDescription("Returns a new secret and an otpauth:// URI for a QR code. Not active until confirmed with a code.");
+            .WithDescription("Returns a new secret and an otpauth:// URI for a QR code. Not active until confirmed with a code. Refused (409) while a second factor is active: disable it with the password first.");
         twoFactor.MapPost("/enable", Enable).Validates<TwoFactorCodeRequest>()
             .WithName("EnableTwoFactor").WithSummary("Confirm TOTP enrolment")
             .WithDescription("Activates the second factor and returns ten recovery codes, shown once.");
@@ -191,10 +191,7 @@ public static class AuthEndpoints
         }
 
         await audit.WriteAsync(user!.HomeTenantId, new AuditEvent("user.password-changed", "user", user.Id));
-        if (!caller.IsToken)
-        {
-            await http.SignInAsync(AuthenticationSetup.SessionScheme, AuthenticationSetup.SessionPrincipal(user, "pwd"));
-        }
+        await http.SignInAsync(AuthenticationSetup.SessionScheme, AuthenticationSetup.SessionPrincipal(user, "pwd"));
 
         return TypedResults.NoContent();
     }
@@ -218,10 +215,20 @@ public static class AuthEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<TwoFactorEnrollmentResponse>> BeginEnrollment(Caller caller, UserManager<User> users, TwoFactorService twoFactor, AuditWriter audit)
+    /// <summary>Own credentials (password, second factor) are managed from a signed-in session, never with an API token.</summary>
+    private static async ValueTask<object?> RequireSession(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        context.HttpContext.RequestServices.GetRequiredService<Caller>().IsToken
+            ? Problems.Forbidden("API tokens cannot manage a user's password or second factor; sign in to do that.")
+            : await next(context);
+
+    private static async Task<Results<Ok<TwoFactorEnrollmentResponse>, ProblemHttpResult>> BeginEnrollment(Caller caller, UserManager<User> users, TwoFactorService twoFactor, AuditWriter audit)
     {
         var user = (await users.FindByIdAsync(caller.UserId.ToString()))!;
-        var enrollment = await twoFactor.BeginEnrollmentAsync(user);
+        if (await twoFactor.BeginEnrollmentAsync(user) is not { } enrollment)
+        {
+            return Problems.Conflict("A second factor is active. Disable it with your password before enrolling a new one.");
+        }
+
         await audit.WriteAsync(user.HomeTenantId, new AuditEvent("user.two-factor-enrollment-started", "user", user.Id));
         return TypedResults.Ok(new TwoFactorEnrollmentResponse(enrollment.Secret, enrollment.OtpAuthUri));
     }
@@ -241,7 +248,7 @@ public static class AuthEndpoints
     }
 
     private static async Task<Results<NoContent, ValidationProblem>> Disable(
-        PasswordConfirmationRequest request, Caller caller, UserManager<User> users, TwoFactorService twoFactor, AuditWriter audit)
+        PasswordConfirmationRequest request, HttpContext http, Caller caller, UserManager<User> users, TwoFactorService twoFactor, AuditWriter audit)
     {
         var user = (await users.FindByIdAsync(caller.UserId.ToString()))!;
         if (!await users.CheckPasswordAsync(user, request.Password!))
@@ -251,6 +258,7 @@ public static class AuthEndpoints
 
         await twoFactor.DisableAsync(user);
         await audit.WriteAsync(user.HomeTenantId, new AuditEvent("user.two-factor-disabled", "user", user.Id));
+        await http.SignInAsync(AuthenticationSetup.SessionScheme, AuthenticationSetup.SessionPrincipal(user, "pwd"));
         return TypedResults.NoContent();
     }
 

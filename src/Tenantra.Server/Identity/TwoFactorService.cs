@@ -18,12 +18,19 @@ public sealed class TwoFactorService(TenantraDbContext db, UserManager<User> use
 
     public sealed record Enrollment(string Secret, string OtpAuthUri);
 
-    /// <summary>Creates a new, not yet active secret; <see cref="EnableAsync"/> activates it with a first code.</summary>
-    public async Task<Enrollment> BeginEnrollmentAsync(User user)
+    /// <summary>
+    /// Creates a new, not yet active secret; <see cref="EnableAsync"/> activates it with a first code.
+    /// Returns null while a second factor is active: it is replaced only after disabling it with the password.
+    /// </summary>
+    public async Task<Enrollment?> BeginEnrollmentAsync(User user)
     {
+        if (user.TwoFactorEnabled)
+        {
+            return null;
+        }
+
         var key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(20);
         user.AuthenticatorKeyProtected = protector.Protect(Base32.Encode(key), Purpose);
-        user.TwoFactorEnabled = false;
         await users.UpdateAsync(user);
         return new Enrollment(Base32.Encode(key), Totp.BuildOtpAuthUri(Issuer, user.Email, key));
     }
@@ -41,12 +48,13 @@ public sealed class TwoFactorService(TenantraDbContext db, UserManager<User> use
         return await RegenerateRecoveryCodesAsync(user);
     }
 
+    /// <summary>Turns the second factor off and changes the security stamp, which ends the user's other sessions.</summary>
     public async Task DisableAsync(User user)
     {
         user.TwoFactorEnabled = false;
         user.AuthenticatorKeyProtected = null;
         await db.RecoveryCodes.Where(r => r.UserId == user.Id).ExecuteDeleteAsync();
-        await users.UpdateAsync(user);
+        await users.UpdateSecurityStampAsync(user);
     }
 
     /// <summary>Accepts a code only for a time step later than the last one accepted; concurrent reuse loses on the concurrency stamp.</summary>

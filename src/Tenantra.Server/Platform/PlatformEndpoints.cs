@@ -1,5 +1,5 @@
 using System.Reflection;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Tenantra.Core.Identity;
@@ -43,11 +43,20 @@ public static class PlatformEndpoints
             .WithName("SetFeature").WithSummary("Turn a feature on or off for a tenant (its parent's admins)");
         routes.MapGet("/api/v1/system/status", GetStatus).RequirePlatform(Permission.SystemRead).WithTags("Platform")
             .WithName("GetSystemStatus").WithSummary("Version, database engine, migrations and worker heartbeats (platform members)");
-        routes.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).WithTags("Platform")
-            .WithName("GetLiveness").WithSummary("The process is up").WithDescription("Always 200 while the server answers.");
-        routes.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).WithTags("Platform")
+        routes.MapGet("/health/live", () => TypedResults.Text("Healthy")).AllowAnonymous().WithTags("Platform")
+            .WithName("GetLiveness").WithSummary("The process is up").WithDescription("Always 200 `Healthy` while the server answers.");
+        routes.MapGet("/health/ready", GetReadiness).AllowAnonymous().WithTags("Platform")
             .WithName("GetReadiness").WithSummary("Database reachable, migrations applied, workers alive")
-            .WithDescription("503 when any of these fails; load balancers take the node out of rotation.");
+            .WithDescription("200 `Healthy`, or 503 with the reason; load balancers take the node out of rotation.")
+            .Produces<string>(StatusCodes.Status200OK, "text/plain").Produces<string>(StatusCodes.Status503ServiceUnavailable, "text/plain");
+    }
+
+    private static async Task<IResult> GetReadiness(HealthCheckService health, CancellationToken cancellationToken)
+    {
+        var report = await health.CheckHealthAsync(check => check.Tags.Contains("ready"), cancellationToken);
+        return report.Status == HealthStatus.Healthy
+            ? TypedResults.Text("Healthy")
+            : TypedResults.Text("Unhealthy: " + string.Join(" ", report.Entries.Values.Select(e => e.Description)), statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 
     private static async Task<Results<Ok<FeaturesResponse>, ProblemHttpResult>> GetFeatures(Guid tenantId, TenantAccessService access, TenantraDbContext db)

@@ -38,11 +38,21 @@ public sealed class ValidationErrors
         }
     }
 
+    /// <summary>Also refuses control characters (NUL among them, which PostgreSQL cannot store in text).</summary>
     public void MaxLength(string field, string? value, int maxLength)
     {
-        if (value is not null && value.Length > maxLength)
+        if (value is null)
+        {
+            return;
+        }
+
+        if (value.Length > maxLength)
         {
             Add(field, $"must be at most {maxLength} characters.");
+        }
+        else if (value.Any(char.IsControl))
+        {
+            Add(field, "must not contain control characters.");
         }
     }
 

@@ -8,8 +8,9 @@ namespace Tenantra.Server.Tenancy;
 
 /// <summary>
 /// Resolves the caller's <see cref="TenantAccess"/> to a tenant from the directory (tenant,
-/// ancestors, memberships), once per request and tenant. Token callers are limited to the
-/// token's tenant (and, for an MSP token, its customers) and to the token's scopes.
+/// ancestors, memberships), once per request and tenant. A token reaches only the tenant it was
+/// issued in and that tenant's descendants (an MSP token reaches the MSP's customers), with its
+/// owner's access there, limited to the token's scopes.
 /// </summary>
 public sealed class TenantAccessService(TenantraDbContext db, Caller caller)
 {
@@ -37,6 +38,11 @@ public sealed class TenantAccessService(TenantraDbContext db, Caller caller)
         }
 
         var platformId = await db.Tenants.Where(t => t.Kind == TenantKind.Platform).Select(t => t.Id).SingleAsync(cancellationToken);
+        if (caller.TokenTenantId is { } tokenTenant && tokenTenant != platformId)
+        {
+            return new HashSet<Permission>();
+        }
+
         var memberships = await MembershipsAsync(cancellationToken);
         var permissions = TenantAccess.Platform(platformId, memberships);
         return caller.IsToken ? Scoped(permissions) : permissions;
@@ -69,6 +75,11 @@ public sealed class TenantAccessService(TenantraDbContext db, Caller caller)
             parentId = parent.ParentId;
         }
 
+        if (caller.TokenTenantId is { } tokenTenant && tokenTenant != tenantId && ancestors.All(a => a.Id != tokenTenant))
+        {
+            return TenantAccess.None(tenantId);
+        }
+
         var memberships = await MembershipsAsync(cancellationToken);
         var access = TenantAccess.Resolve(target, ancestors, memberships);
         return caller.IsToken ? access with { Permissions = Scoped(access.Permissions) } : access;
@@ -81,13 +92,7 @@ public sealed class TenantAccessService(TenantraDbContext db, Caller caller)
             return _memberships;
         }
 
-        var query = db.Memberships.AsNoTracking().Include(m => m.Customers).Where(m => m.UserId == caller.UserId);
-        if (caller.TokenTenantId is { } tokenTenant)
-        {
-            query = query.Where(m => m.TenantId == tokenTenant);
-        }
-
-        _memberships = await query.ToListAsync(cancellationToken);
+        _memberships = await db.Memberships.AsNoTracking().Include(m => m.Customers).Where(m => m.UserId == caller.UserId).ToListAsync(cancellationToken);
         return _memberships;
     }
 

@@ -104,13 +104,15 @@ public static class TenantEndpoints
         return TypedResults.Ok(await SummariesAsync(query, page, status, db));
     }
 
-    /// <summary>Null when the caller reaches every customer of the MSP; otherwise the ids they reach.</summary>
+    /// <summary>
+    /// Null when the caller reaches every customer of the MSP; otherwise the ids they reach. Tokens get
+    /// here only when issued in the MSP or the platform (the tenant requirement refuses others).
+    /// </summary>
     private static async Task<List<Guid>?> CustomerReachAsync(Guid mspId, TenantraDbContext db, Caller caller)
     {
         var platformId = await db.Tenants.Where(t => t.Kind == TenantKind.Platform).Select(t => t.Id).SingleAsync();
         var memberships = await db.Memberships.AsNoTracking().Include(m => m.Customers)
             .Where(m => m.UserId == caller.UserId && (m.TenantId == mspId || m.TenantId == platformId || db.Tenants.Any(t => t.Id == m.TenantId && t.ParentId == mspId)))
-            .Where(m => caller.TokenTenantId == null || m.TenantId == caller.TokenTenantId)
             .ToListAsync();
         if (memberships.Any(m => m.TenantId == platformId || (m.TenantId == mspId && m.CustomerScope == CustomerScope.AllCustomers)))
         {
