@@ -25,6 +25,5 @@ internal sealed class ApiTokenConfiguration : IEntityTypeConfiguration<ApiToken>
                     scopes => scopes.Aggregate(0, (hash, scope) => HashCode.Combine(hash, scope.GetHashCode(StringComparison.Ordinal))),
                     scopes => scopes.ToList()))
             .HasMaxLength(1000);
-        builder.HasOne<User>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -131,14 +131,9 @@ public sealed class M0001Foundation : Migration
                 revoked_at = table.Column<DateTimeOffset>(type: ts, nullable: true),
                 last_used_at = table.Column<DateTimeOffset>(type: ts, nullable: true),
             },
-            constraints: table =>
-            {
-                table.PrimaryKey("pk_api_tokens", t => new { t.tenant_id, t.id });
-                table.ForeignKey("fk_api_tokens_users_user_id", t => t.user_id, "users", "id", onDelete: ReferentialAction.Cascade);
-            });
+            constraints: table => table.PrimaryKey("pk_api_tokens", t => new { t.tenant_id, t.id }));
         migrationBuilder.CreateIndex("ix_api_tokens_secret_hash", "api_tokens", "secret_hash", unique: true);
         migrationBuilder.CreateIndex("ix_api_tokens_tenant_id_user_id", "api_tokens", ["tenant_id", "user_id"]);
-        migrationBuilder.CreateIndex("ix_api_tokens_user_id", "api_tokens", "user_id");
 
         migrationBuilder.CreateTable(
             name: "invitations",

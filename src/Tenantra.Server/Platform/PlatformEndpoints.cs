@@ -1,7 +1,7 @@
 using System.Reflection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Tenantra.Core.Identity;
 using Tenantra.Core.Platform;
 using Tenantra.Data;
