@@ -1,0 +1,125 @@
+using System.Reflection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.Extensions.DependencyInjection;
+using Tenantra.Core;
+using Tenantra.Core.Identity;
+using Tenantra.Core.Platform;
+using Tenantra.Core.Tenancy;
+using Tenantra.Data;
+using Tenantra.Server.Audit;
+using Tenantra.Server.Identity;
+using Tenantra.TestCommon;
+
+namespace Tenantra.Server.IntegrationTests.Tenancy;
+
+/// <summary>
+/// An app whose customers A and B (MSP M) and C (MSP N) each hold rows in every tenant-scoped
+/// table: <see cref="RowsPerTenant"/> of each, written through the application's own services.
+/// </summary>
+public sealed class TenantRowsFixture : IAsyncLifetime
+{
+    /// <summary>What each seeded tenant holds, by table.</summary>
+    public static readonly IReadOnlyDictionary<string, int> RowsPerTenant = new Dictionary<string, int>
+    {
+        ["audit_records"] = 2,
+        ["audit_chain_heads"] = 1,
+        ["feature_overrides"] = 1,
+        ["api_tokens"] = 1,
+        ["invitations"] = 1,
+    };
+
+    private readonly Dictionary<Guid, (string TokenHash, string InvitationHash)> _secrets = [];
+
+    public TenantraTestApp App { get; private set; } = null!;
+
+    public TestData Data { get; private set; } = null!;
+
+    /// <summary>The MSP of A and B.</summary>
+    public Guid Msp { get; private set; }
+
+    public Guid A { get; private set; }
+
+    public Guid B { get; private set; }
+
+    public Guid C { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        App = await TenantraTestApp.StartAsync();
+        Data = new TestData(App);
+        Msp = await Data.TenantAsync(TenantKind.Msp);
+        var n = await Data.TenantAsync(TenantKind.Msp);
+        A = await Data.TenantAsync(TenantKind.Customer, Msp);
+        B = await Data.TenantAsync(TenantKind.Customer, Msp);
+        C = await Data.TenantAsync(TenantKind.Customer, n);
+        foreach (var tenantId in new[] { A, B, C })
+        {
+            _secrets[tenantId] = await SeedAsync(tenantId);
+        }
+    }
+
+    public async Task DisposeAsync() => await App.DisposeAsync();
+
+    public string TokenHashOf(Guid tenantId) => _secrets[tenantId].TokenHash;
+
+    public string InvitationHashOf(Guid tenantId) => _secrets[tenantId].InvitationHash;
+
+    /// <summary>Writes <see cref="RowsPerTenant"/> into <paramref name="tenantId"/>; returns the secret hashes of its token and invitation.</summary>
+    public async Task<(string TokenHash, string InvitationHash)> SeedAsync(Guid tenantId)
+    {
+        var admin = await Data.UserAsync(tenantId, Role.Admin);
+        var token = await Data.TokenAsync(admin, tenantId);
+        for (var i = 0; i < RowsPerTenant["audit_records"]; i++)
+        {
+            await using var scope = App.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<AuditWriter>().WriteAsync(tenantId, new AuditEvent($"test.seeded-{i}", "tenant", tenantId));
+        }
+
+        var invitation = SecretTokens.New("inv_");
+        await App.InTenantAsync(tenantId, async services =>
+        {
+            var db = services.GetRequiredService<TenantraDbContext>();
+            var now = DateTimeOffset.UtcNow;
+            db.FeatureOverrides.Add(new FeatureOverride { TenantId = tenantId, FeatureKey = "audit", Enabled = false, UpdatedAt = now });
+            db.Invitations.Add(new Invitation
+            {
+                TenantId = tenantId,
+                Email = $"invitee-{tenantId:N}@test.example",
+                NormalizedEmail = $"INVITEE-{tenantId:N}@TEST.EXAMPLE",
+                Role = Role.Viewer,
+                TokenHash = SecretTokens.Hash(invitation),
+                InvitedByUserId = admin.Id,
+                CreatedAt = now,
+                ExpiresAt = now.AddDays(7),
+            });
+            return await db.SaveChangesAsync();
+        });
+        return (SecretTokens.Hash(token), SecretTokens.Hash(invitation));
+    }
+
+    /// <summary>The entity types of the model whose rows belong to one tenant.</summary>
+    public static IReadOnlyList<IEntityType> TenantScopedEntities(TenantraDbContext db) =>
+        [.. db.GetService<IDesignTimeModel>().Model.GetEntityTypes().Where(e => typeof(ITenantScoped).IsAssignableFrom(e.ClrType)).OrderBy(e => e.GetTableName())];
+
+    /// <summary>The tenant id of every row <paramref name="db"/> lets through, by table, for every tenant-scoped entity of the model.</summary>
+    public static async Task<Dictionary<string, List<Guid>>> VisibleTenantIdsAsync(TenantraDbContext db, bool ignoreQueryFilters = false)
+    {
+        var visible = new Dictionary<string, List<Guid>>();
+        foreach (var entity in TenantScopedEntities(db))
+        {
+            var read = typeof(TenantRowsFixture).GetMethod(nameof(TenantIdsAsync), BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(entity.ClrType);
+            visible[entity.GetTableName()!] = await (Task<List<Guid>>)read.Invoke(null, [db, ignoreQueryFilters])!;
+        }
+
+        return visible;
+    }
+
+    private static Task<List<Guid>> TenantIdsAsync<T>(TenantraDbContext db, bool ignoreQueryFilters)
+        where T : class, ITenantScoped
+    {
+        var rows = db.Set<T>().AsNoTracking();
+        return (ignoreQueryFilters ? rows.IgnoreQueryFilters() : rows).Select(r => r.TenantId).ToListAsync();
+    }
+}
