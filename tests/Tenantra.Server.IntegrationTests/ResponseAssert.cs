@@ -26,8 +26,8 @@ internal static class ResponseAssert
     public static async Task<JsonElement> ProblemAsync(this HttpResponseMessage response, HttpStatusCode expected)
     {
         var problem = await response.ReadAsync(expected);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal((int)expected, problem.GetProperty("status").GetInt32());
+        var violations = Platform.ProblemResponses.ShapeViolations(response, problem.GetRawText());
+        Assert.True(violations.Count == 0, $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri}: {string.Join("; ", violations)}: {problem}");
         return problem;
     }
 

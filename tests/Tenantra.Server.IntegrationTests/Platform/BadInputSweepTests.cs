@@ -422,9 +422,9 @@ public sealed class BadInputSweepFixture : IAsyncLifetime
         var mspId = await data.TenantAsync(TenantKind.Msp);
         var customerId = await data.TenantAsync(TenantKind.Customer, mspId);
         var member = await data.UserAsync(customerId, Role.Viewer);
-        var invitation = await ProblemResponses.ReadJsonAsync(
+        var invitation = await ResponseAssert.ReadAsync(
             await Admin.PostAsJsonAsync($"/api/v1/tenants/{customerId}/invitations", new { email = "invitee@test.example", role = "viewer" }), HttpStatusCode.Created);
-        var token = await ProblemResponses.ReadJsonAsync(
+        var token = await ResponseAssert.ReadAsync(
             await Admin.PostAsJsonAsync($"/api/v1/tenants/{customerId}/api-tokens", new { name = "sweep", scopes = new[] { "tenant:read" } }), HttpStatusCode.Created);
 
         RouteValues["mspId"] = mspId.ToString();

@@ -35,7 +35,7 @@ public sealed partial class HealthAndStatusTests(HealthAndStatusFixture fixture)
     [Fact]
     public async Task System_status_reports_version_engine_and_migrations_to_platform_admins()
     {
-        var status = await ProblemResponses.ReadJsonAsync(await fixture.PlatformAdmin.GetAsync("/api/v1/system/status"), HttpStatusCode.OK);
+        var status = await ResponseAssert.ReadAsync(await fixture.PlatformAdmin.GetAsync("/api/v1/system/status"), HttpStatusCode.OK);
 
         Assert.False(string.IsNullOrWhiteSpace(status.GetProperty("version").GetString()));
         Assert.Equal(TestDatabase.UsePostgres ? "PostgreSQL" : "SQLite", status.GetProperty("databaseEngine").GetString());
@@ -48,18 +48,18 @@ public sealed partial class HealthAndStatusTests(HealthAndStatusFixture fixture)
     {
         var customerAdmin = await fixture.App.SignInAsync(fixture.CustomerAdmin.Email);
 
-        await ProblemResponses.ReadProblemAsync(await customerAdmin.GetAsync("/api/v1/system/status"), HttpStatusCode.Forbidden);
+        await ResponseAssert.ProblemAsync(await customerAdmin.GetAsync("/api/v1/system/status"), HttpStatusCode.Forbidden);
     }
 
     [Fact]
     public async Task Metrics_count_requests_by_route_template_and_never_by_raw_path()
     {
         using var anonymous = fixture.App.CreateClient();
-        await ProblemResponses.ReadJsonAsync(await fixture.PlatformAdmin.GetAsync("/api/v1/msps"), HttpStatusCode.OK);
-        await ProblemResponses.ReadJsonAsync(await fixture.PlatformAdmin.GetAsync("/api/v1/msps?q=x"), HttpStatusCode.OK);
-        await ProblemResponses.ReadJsonAsync(await fixture.PlatformAdmin.GetAsync($"/api/v1/tenants/{fixture.CustomerId}"), HttpStatusCode.OK);
-        await ProblemResponses.ReadProblemAsync(await anonymous.GetAsync($"/api/v1/tenants/{fixture.CustomerId}/users"), HttpStatusCode.Unauthorized);
-        await ProblemResponses.ReadProblemAsync(await anonymous.GetAsync($"/api/v1/tenants/{Guid.NewGuid()}/no-such-thing"), HttpStatusCode.NotFound);
+        await ResponseAssert.ReadAsync(await fixture.PlatformAdmin.GetAsync("/api/v1/msps"), HttpStatusCode.OK);
+        await ResponseAssert.ReadAsync(await fixture.PlatformAdmin.GetAsync("/api/v1/msps?q=x"), HttpStatusCode.OK);
+        await ResponseAssert.ReadAsync(await fixture.PlatformAdmin.GetAsync($"/api/v1/tenants/{fixture.CustomerId}"), HttpStatusCode.OK);
+        await ResponseAssert.ProblemAsync(await anonymous.GetAsync($"/api/v1/tenants/{fixture.CustomerId}/users"), HttpStatusCode.Unauthorized);
+        await ResponseAssert.ProblemAsync(await anonymous.GetAsync($"/api/v1/tenants/{Guid.NewGuid()}/no-such-thing"), HttpStatusCode.NotFound);
 
         var response = await anonymous.GetAsync("/metrics");
         var text = await response.Content.ReadAsStringAsync();
@@ -96,7 +96,7 @@ public sealed partial class HealthAndStatusTests(HealthAndStatusFixture fixture)
         var viewer = await fixture.App.SignInAsync(fixture.CustomerViewer.Email);
         var other = await new TestData(fixture.App).TenantAsync(TenantKind.Customer, fixture.MspId);
 
-        await ProblemResponses.ReadProblemAsync(await viewer.GetAsync($"/api/v1/features?tenantId={other}"), HttpStatusCode.NotFound);
+        await ResponseAssert.ProblemAsync(await viewer.GetAsync($"/api/v1/features?tenantId={other}"), HttpStatusCode.NotFound);
     }
 
     [Fact]
@@ -110,10 +110,10 @@ public sealed partial class HealthAndStatusTests(HealthAndStatusFixture fixture)
         Assert.True((await FeaturesAsync(tenantAdmin, tenantId))["audit"]);
         Assert.True((await FeaturesAsync(auditor, tenantId))["audit"]);
 
-        await ProblemResponses.ReadProblemAsync(
+        await ResponseAssert.ProblemAsync(
             await tenantAdmin.PutAsJsonAsync($"/api/v1/tenants/{tenantId}/features/audit", new { enabled = false }), HttpStatusCode.Forbidden);
         Assert.True((await FeaturesAsync(tenantAdmin, tenantId))["audit"]);
-        var turnedOff = await ProblemResponses.ReadJsonAsync(
+        var turnedOff = await ResponseAssert.ReadAsync(
             await mspAdmin.PutAsJsonAsync($"/api/v1/tenants/{tenantId}/features/audit", new { enabled = false }), HttpStatusCode.OK);
 
         Assert.Equal("audit", turnedOff.GetProperty("key").GetString());
@@ -124,13 +124,13 @@ public sealed partial class HealthAndStatusTests(HealthAndStatusFixture fixture)
         Assert.True((await FeaturesAsync(tenantAdmin, tenantId))["users"]);
         Assert.True((await FeaturesAsync(mspAdmin, fixture.CustomerId))["audit"]);
 
-        await ProblemResponses.ReadJsonAsync(await mspAdmin.PutAsJsonAsync($"/api/v1/tenants/{tenantId}/features/audit", new { enabled = true }), HttpStatusCode.OK);
+        await ResponseAssert.ReadAsync(await mspAdmin.PutAsJsonAsync($"/api/v1/tenants/{tenantId}/features/audit", new { enabled = true }), HttpStatusCode.OK);
         Assert.True((await FeaturesAsync(tenantAdmin, tenantId))["audit"]);
     }
 
     private static async Task<Dictionary<string, bool>> FeaturesAsync(HttpClient client, Guid tenantId)
     {
-        var response = await ProblemResponses.ReadJsonAsync(await client.GetAsync($"/api/v1/features?tenantId={tenantId}"), HttpStatusCode.OK);
+        var response = await ResponseAssert.ReadAsync(await client.GetAsync($"/api/v1/features?tenantId={tenantId}"), HttpStatusCode.OK);
         Assert.Equal(tenantId, response.GetProperty("tenantId").GetGuid());
         return response.GetProperty("features").EnumerateArray().ToDictionary(f => f.GetProperty("key").GetString()!, f => f.GetProperty("enabled").GetBoolean());
     }

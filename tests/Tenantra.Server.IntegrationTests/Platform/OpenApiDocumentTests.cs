@@ -110,7 +110,7 @@ public sealed class OpenApiDocumentFixture : IAsyncLifetime
         App = await TenantraTestApp.StartAsync();
         using var client = App.CreateClient();
         var response = await client.GetAsync("/openapi/v1.json");
-        Document = await ProblemResponses.ReadJsonAsync(response, HttpStatusCode.OK);
+        Document = await ResponseAssert.ReadAsync(response, HttpStatusCode.OK);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
     }
 

@@ -16,8 +16,8 @@ public sealed class ProblemDetailsTests(ProblemDetailsFixture fixture) : IClassF
     {
         using var anonymous = fixture.App.CreateClient();
 
-        await ProblemResponses.ReadProblemAsync(await anonymous.GetAsync("/api/v1/no-such-thing"), HttpStatusCode.NotFound);
-        await ProblemResponses.ReadProblemAsync(await fixture.Admin.GetAsync($"/api/v1/tenants/{fixture.CustomerId}/no-such-thing"), HttpStatusCode.NotFound);
+        await ResponseAssert.ProblemAsync(await anonymous.GetAsync("/api/v1/no-such-thing"), HttpStatusCode.NotFound);
+        await ResponseAssert.ProblemAsync(await fixture.Admin.GetAsync($"/api/v1/tenants/{fixture.CustomerId}/no-such-thing"), HttpStatusCode.NotFound);
     }
 
     [Fact]
@@ -27,7 +27,7 @@ public sealed class ProblemDetailsTests(ProblemDetailsFixture fixture) : IClassF
 
         var response = await anonymous.DeleteAsync("/api/v1/msps");
 
-        await ProblemResponses.ReadProblemAsync(response, HttpStatusCode.MethodNotAllowed);
+        await ResponseAssert.ProblemAsync(response, HttpStatusCode.MethodNotAllowed);
         Assert.Contains("GET", response.Content.Headers.Allow);
         Assert.Contains("POST", response.Content.Headers.Allow);
     }
@@ -37,7 +37,7 @@ public sealed class ProblemDetailsTests(ProblemDetailsFixture fixture) : IClassF
     {
         using var anonymous = fixture.App.CreateClient();
 
-        var problem = await ProblemResponses.ReadProblemAsync(await anonymous.GetAsync($"/api/v1/tenants/{fixture.CustomerId}/users"), HttpStatusCode.Unauthorized);
+        var problem = await ResponseAssert.ProblemAsync(await anonymous.GetAsync($"/api/v1/tenants/{fixture.CustomerId}/users"), HttpStatusCode.Unauthorized);
 
         Assert.Equal("Sign-in required.", problem.GetProperty("title").GetString());
     }
@@ -45,8 +45,8 @@ public sealed class ProblemDetailsTests(ProblemDetailsFixture fixture) : IClassF
     [Fact]
     public async Task Validation_errors_list_field_messages_keyed_by_camel_case_json_names()
     {
-        var msp = await ProblemResponses.ReadProblemAsync(await fixture.Admin.PostAsJsonAsync("/api/v1/msps", new { name = "" }), HttpStatusCode.BadRequest);
-        var user = await ProblemResponses.ReadProblemAsync(
+        var msp = await ResponseAssert.ProblemAsync(await fixture.Admin.PostAsJsonAsync("/api/v1/msps", new { name = "" }), HttpStatusCode.BadRequest);
+        var user = await ResponseAssert.ProblemAsync(
             await fixture.Admin.PostAsJsonAsync($"/api/v1/tenants/{fixture.CustomerId}/users", new { email = "not-an-email", displayName = " ", role = "admin" }),
             HttpStatusCode.BadRequest);
 
@@ -66,16 +66,16 @@ public sealed class ProblemDetailsTests(ProblemDetailsFixture fixture) : IClassF
         forged.DefaultRequestHeaders.Remove(AntiforgeryHeader);
         forged.DefaultRequestHeaders.Add(AntiforgeryHeader, "forged-token");
 
-        var missing = await ProblemResponses.ReadProblemAsync(
+        var missing = await ResponseAssert.ProblemAsync(
             await client.PostAsJsonAsync($"/api/v1/tenants/{fixture.CustomerId}/invitations", new { email = "no-header@test.example", role = "viewer" }),
             HttpStatusCode.BadRequest);
-        var wrong = await ProblemResponses.ReadProblemAsync(
+        var wrong = await ResponseAssert.ProblemAsync(
             await forged.PostAsJsonAsync($"/api/v1/tenants/{fixture.CustomerId}/invitations", new { email = "forged@test.example", role = "viewer" }),
             HttpStatusCode.BadRequest);
 
         Assert.Contains("antiforgery", missing.GetProperty("title").GetString(), StringComparison.OrdinalIgnoreCase);
         Assert.Contains("antiforgery", wrong.GetProperty("title").GetString(), StringComparison.OrdinalIgnoreCase);
-        var open = await ProblemResponses.ReadJsonAsync(await client.GetAsync($"/api/v1/tenants/{fixture.CustomerId}/invitations?q=test.example"), HttpStatusCode.OK);
+        var open = await ResponseAssert.ReadAsync(await client.GetAsync($"/api/v1/tenants/{fixture.CustomerId}/invitations?q=test.example"), HttpStatusCode.OK);
         Assert.DoesNotContain(open.GetProperty("items").EnumerateArray(), i => i.GetProperty("email").GetString() is "no-header@test.example" or "forged@test.example");
     }
 
@@ -85,7 +85,7 @@ public sealed class ProblemDetailsTests(ProblemDetailsFixture fixture) : IClassF
         var token = await new TestData(fixture.App).TokenAsync(fixture.CustomerAdmin, fixture.CustomerId);
         using var integration = fixture.App.CreateTokenClient(token);
 
-        var created = await ProblemResponses.ReadJsonAsync(
+        var created = await ResponseAssert.ReadAsync(
             await integration.PostAsJsonAsync($"/api/v1/tenants/{fixture.CustomerId}/invitations", new { email = "by-token@test.example", role = "viewer" }),
             HttpStatusCode.Created);
 

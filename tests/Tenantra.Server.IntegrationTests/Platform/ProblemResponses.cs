@@ -1,30 +1,11 @@
-using System.Net;
 using System.Text.Json;
 
 namespace Tenantra.Server.IntegrationTests.Platform;
 
-/// <summary>Reads API responses in the platform tests: JSON bodies, and RFC 7807 problem details checked for shape.</summary>
+/// <summary>The shape rules of RFC 7807 problem details, for the sweeps that collect violations instead of failing at the first.</summary>
 internal static class ProblemResponses
 {
     public const string ProblemMediaType = "application/problem+json";
-
-    /// <summary>Asserts the status and returns the JSON body.</summary>
-    public static async Task<JsonElement> ReadJsonAsync(HttpResponseMessage response, HttpStatusCode expected)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected, $"{(int)response.StatusCode} {response.RequestMessage?.Method} {response.RequestMessage?.RequestUri}, expected {(int)expected}: {body}");
-        return JsonDocument.Parse(body).RootElement.Clone();
-    }
-
-    /// <summary>Asserts the status and a well-formed problem details body, and returns the body.</summary>
-    public static async Task<JsonElement> ReadProblemAsync(HttpResponseMessage response, HttpStatusCode expected)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected, $"{(int)response.StatusCode} {response.RequestMessage?.Method} {response.RequestMessage?.RequestUri}, expected {(int)expected}: {body}");
-        var violations = ShapeViolations(response, body);
-        Assert.True(violations.Count == 0, $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri}: {string.Join("; ", violations)}: {body}");
-        return JsonDocument.Parse(body).RootElement.Clone();
-    }
 
     /// <summary>What is wrong with <paramref name="body"/> as problem details for <paramref name="response"/>: empty when nothing.</summary>
     public static List<string> ShapeViolations(HttpResponseMessage response, string body)
