@@ -40,6 +40,9 @@ public sealed class TenantraDbContext(DbContextOptions<TenantraDbContext> option
     /// </summary>
     public void StageAudit(AuditRecord record) => _stagedAudit.Add(record);
 
+    /// <summary>Audit records this context has committed; a staged record that was rolled back does not count.</summary>
+    public int AuditRecordsCommitted { get; private set; }
+
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         RefuseWritesOutsideScope();
@@ -53,10 +56,12 @@ public sealed class TenantraDbContext(DbContextOptions<TenantraDbContext> option
         {
             await Audit.AuditChainAppender.LinkAsync(this, _stagedAudit, cancellationToken);
             var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            var linked = _stagedAudit.Count;
             _stagedAudit.Clear();
             if (ownTransaction is not null)
             {
                 await ownTransaction.CommitAsync(cancellationToken);
+                AuditRecordsCommitted += linked;
             }
 
             return written;

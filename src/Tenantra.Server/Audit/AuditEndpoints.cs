@@ -28,7 +28,7 @@ public static class AuditEndpoints
     }
 
     private static async Task<Ok<Paged<AuditRecordResponse>>> List(
-        Guid tenantId, [AsParameters] PageRequest page, string? action, AuditOutcome? outcome, Guid? actorUserId, DateTimeOffset? from, DateTimeOffset? to, TenantraDbContext db)
+        Guid tenantId, [AsParameters] PageRequest page, string? action, EnumFilter<AuditOutcome>? outcome, Guid? actorUserId, DateTimeOffset? from, DateTimeOffset? to, TenantraDbContext db)
     {
         var query = db.AuditRecords.Where(r => r.TenantId == tenantId);
         if (action is not null)
@@ -36,9 +36,9 @@ public static class AuditEndpoints
             query = query.Where(r => r.Action.StartsWith(action));
         }
 
-        if (outcome is not null)
+        if (outcome is { Value: var wanted })
         {
-            query = query.Where(r => r.Outcome == outcome);
+            query = query.Where(r => r.Outcome == wanted);
         }
 
         if (actorUserId is not null)

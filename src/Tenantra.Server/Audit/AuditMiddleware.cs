@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Tenantra.Core.Audit;
 using Tenantra.Core.Tenancy;
 using Tenantra.Data;
+using Tenantra.Server.Platform.Metrics;
 
 namespace Tenantra.Server.Audit;
 
@@ -13,7 +14,7 @@ namespace Tenantra.Server.Audit;
 /// </summary>
 internal sealed class AuditMiddleware(RequestDelegate next)
 {
-    public async Task InvokeAsync(HttpContext context, AuditWriter audit, TenantraDbContext db)
+    public async Task InvokeAsync(HttpContext context, AuditWriter audit, TenantraDbContext db, TenantraMetrics metrics)
     {
         if (!IsStateChanging(context.Request))
         {
@@ -25,14 +26,18 @@ internal sealed class AuditMiddleware(RequestDelegate next)
         {
             await next(context);
         }
-        catch (Exception ex) when (!AuditWriter.WasAudited(context))
+        catch (Exception ex) when (!audit.HasRecorded)
         {
             // The exception handler further out sets the status; record what it will be.
             await RecordAsync(context, audit, db, ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError);
             throw;
         }
+        finally
+        {
+            metrics.AuditRecordsWritten.Inc(db.AuditRecordsCommitted);
+        }
 
-        if (!AuditWriter.WasAudited(context))
+        if (!audit.HasRecorded)
         {
             await RecordAsync(context, audit, db, context.Response.StatusCode);
         }

@@ -32,16 +32,16 @@ public sealed class AuditWriter(
     TimeProvider clock,
     TenantraMetrics metrics)
 {
-    private const string AuditedItem = "tenantra.audited";
+    private bool _written;
 
-    public static bool WasAudited(HttpContext context) => context.Items.ContainsKey(AuditedItem);
+    /// <summary>Whether this request has a committed audit record (written, or staged and saved with its change).</summary>
+    public bool HasRecorded => _written || db.AuditRecordsCommitted > 0;
 
     /// <summary>Stages a record in the current tenant scope; it is committed by the next SaveChangesAsync.</summary>
     public async Task StageAsync(Guid tenantId, AuditEvent auditEvent)
     {
         var onBehalfOf = caller.IsAuthenticated ? (await access.GetAsync(tenantId)).OnBehalfOfTenantId : null;
         db.StageAudit(Build(tenantId, auditEvent, onBehalfOf));
-        MarkAudited();
     }
 
     /// <summary>Appends a record now, in its own transaction, inside <paramref name="tenantId"/>'s scope.</summary>
@@ -54,7 +54,7 @@ public sealed class AuditWriter(
         scopedDb.StageAudit(record);
         await scopedDb.SaveChangesAsync(cancellationToken);
         metrics.AuditRecordsWritten.Inc();
-        MarkAudited();
+        _written = true;
     }
 
     private AuditRecord Build(Guid tenantId, AuditEvent auditEvent, Guid? onBehalfOf)
@@ -79,14 +79,6 @@ public sealed class AuditWriter(
             RequestId = Truncate(context?.TraceIdentifier, 64),
             Outcome = auditEvent.Outcome,
         };
-    }
-
-    private void MarkAudited()
-    {
-        if (http.HttpContext is { } context)
-        {
-            context.Items[AuditedItem] = true;
-        }
     }
 
     // PostgreSQL keeps microseconds; hashing the stored precision keeps the chain verifiable on both engines.

@@ -38,9 +38,10 @@ public static class MembershipEndpoints
                 m.Id, m.TenantId, m.UserId, u.Email, u.DisplayName, m.Role, m.CustomerScope,
                 m.Customers.Select(c => c.CustomerTenantId).ToList(), m.CreatedAt));
 
-    private static async Task<Ok<Paged<MembershipResponse>>> List(Guid tenantId, [AsParameters] PageRequest page, Role? role, TenantraDbContext db)
+    private static async Task<Ok<Paged<MembershipResponse>>> List(Guid tenantId, [AsParameters] PageRequest page, EnumFilter<Role>? role, TenantraDbContext db)
     {
-        var query = db.Memberships.Where(m => m.TenantId == tenantId && (role == null || m.Role == role));
+        var wanted = role?.Value;
+        var query = db.Memberships.Where(m => m.TenantId == tenantId && (wanted == null || m.Role == wanted));
         if (page.Search is { } search)
         {
             var needle = search.ToUpperInvariant();

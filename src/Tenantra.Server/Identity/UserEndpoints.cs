@@ -42,9 +42,10 @@ public static class UserEndpoints
                 db.Memberships.Where(m => m.TenantId == tenantId && m.UserId == u.Id).Select(m => m.Role).ToList(),
                 u.CreatedAt, u.LastSignInAt));
 
-    private static async Task<Ok<Paged<TenantUserResponse>>> List(Guid tenantId, [AsParameters] PageRequest page, Role? role, TenantraDbContext db)
+    private static async Task<Ok<Paged<TenantUserResponse>>> List(Guid tenantId, [AsParameters] PageRequest page, EnumFilter<Role>? role, TenantraDbContext db)
     {
-        var users = db.Users.Where(u => db.Memberships.Any(m => m.TenantId == tenantId && m.UserId == u.Id && (role == null || m.Role == role)));
+        var wanted = role?.Value;
+        var users = db.Users.Where(u => db.Memberships.Any(m => m.TenantId == tenantId && m.UserId == u.Id && (wanted == null || m.Role == wanted)));
         if (page.Search is { } search)
         {
             var needle = search.ToLowerInvariant();

@@ -73,7 +73,7 @@ public static class TenantEndpoints
             .WithName("RestoreTenant").WithSummary("Restore a deleted tenant before its purge date");
     }
 
-    private static async Task<Ok<Paged<TenantSummary>>> ListMsps([AsParameters] PageRequest page, TenantStatus? status, TenantraDbContext db)
+    private static async Task<Ok<Paged<TenantSummary>>> ListMsps([AsParameters] PageRequest page, EnumFilter<TenantStatus>? status, TenantraDbContext db)
     {
         var query = db.Tenants.Where(t => t.Kind == TenantKind.Msp && t.Status != TenantStatus.Purged);
         return TypedResults.Ok(await SummariesAsync(query, page, status, db));
@@ -87,7 +87,7 @@ public static class TenantEndpoints
     }
 
     private static async Task<Results<Ok<Paged<TenantSummary>>, ProblemHttpResult>> ListCustomers(
-        Guid mspId, [AsParameters] PageRequest page, TenantStatus? status, TenantraDbContext db, Caller caller)
+        Guid mspId, [AsParameters] PageRequest page, EnumFilter<TenantStatus>? status, TenantraDbContext db, Caller caller)
     {
         if (!await db.Tenants.AnyAsync(t => t.Id == mspId && t.Kind == TenantKind.Msp))
         {
@@ -189,11 +189,11 @@ public static class TenantEndpoints
         return TypedResults.Ok(TenantResponse.From(tenant));
     }
 
-    private static async Task<Paged<TenantSummary>> SummariesAsync(IQueryable<Tenant> query, PageRequest page, TenantStatus? status, TenantraDbContext db)
+    private static async Task<Paged<TenantSummary>> SummariesAsync(IQueryable<Tenant> query, PageRequest page, EnumFilter<TenantStatus>? status, TenantraDbContext db)
     {
-        if (status is not null)
+        if (status is { Value: var wanted })
         {
-            query = query.Where(t => t.Status == status);
+            query = query.Where(t => t.Status == wanted);
         }
 
         if (page.Search is { } search)
