@@ -29,7 +29,14 @@ public static class DatabaseServiceCollectionExtensions
     {
         if (options.Engine == DatabaseEngine.Postgres)
         {
-            builder.UseNpgsql(connectionString, npgsql => npgsql.MigrationsAssembly(typeof(TenantraDbContext).Assembly.GetName().Name));
+            // Automatic preparation saves PostgreSQL re-planning the same few queries on every request.
+            var npgsqlSettings = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+            if (npgsqlSettings.MaxAutoPrepare == 0)
+            {
+                npgsqlSettings.MaxAutoPrepare = 50;
+            }
+
+            builder.UseNpgsql(npgsqlSettings.ConnectionString, npgsql => npgsql.MigrationsAssembly(typeof(TenantraDbContext).Assembly.GetName().Name));
         }
         else
         {

@@ -5,25 +5,91 @@ using Tenantra.Core.Tenancy;
 namespace Tenantra.Data;
 
 /// <summary>
-/// PostgreSQL's second wall: every time a connection is opened for this unit of work, the
-/// row-level-security settings are set from the current <see cref="TenantScope"/>. Setting them
-/// on every open (not once per pooled connection) means a pooled connection can never carry an
-/// earlier tenant into this scope; an unentered scope sets them empty, which matches no row.
+/// PostgreSQL's second wall: before a command runs, the connection's row-level-security settings
+/// (<c>tenantra.tenant_ids</c>, <c>tenantra.lookup_hash</c>) are made to match the current
+/// <see cref="TenantScope"/> — after every open (a pooled connection never carries an earlier
+/// tenant into this scope) and whenever the scope changed since they were last set (a connection
+/// held open across a request sees the scope the request entered), and once per transaction. An unentered scope sets them
+/// empty, which matches no row.
 /// </summary>
-internal sealed class TenantSessionInterceptor(TenantScope scope) : DbConnectionInterceptor
+internal sealed class TenantSessionInterceptor(TenantScope scope) : DbConnectionInterceptor, IDbCommandInterceptor
 {
     private const string Sql = "SELECT set_config('tenantra.tenant_ids', @ids, false), set_config('tenantra.lookup_hash', @lookup, false)";
 
-    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+    private string? _applied;
+
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => _applied = null;
+
+    public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        using var command = CreateCommand(connection);
-        command.ExecuteNonQuery();
+        _applied = null;
+        return Task.CompletedTask;
     }
 
-    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    public InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
     {
-        await using var command = CreateCommand(connection);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        Apply(command.Connection!, eventData);
+        return result;
+    }
+
+    public InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
+    {
+        Apply(command.Connection!, eventData);
+        return result;
+    }
+
+    public InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
+    {
+        Apply(command.Connection!, eventData);
+        return result;
+    }
+
+    public async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+    {
+        await ApplyAsync(command.Connection!, eventData, cancellationToken);
+        return result;
+    }
+
+    public async ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        await ApplyAsync(command.Connection!, eventData, cancellationToken);
+        return result;
+    }
+
+    public async ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
+    {
+        await ApplyAsync(command.Connection!, eventData, cancellationToken);
+        return result;
+    }
+
+    /// <summary>
+    /// The settings this command needs, tagged with the transaction it runs in: settings made
+    /// inside a transaction are undone if it rolls back, so they are set again once per transaction
+    /// and again after it ends.
+    /// </summary>
+    private string Wanted(CommandEventData eventData) =>
+        $"{string.Join(',', scope.TenantIds)}|{scope.LookupHash}|{eventData.Context?.Database.CurrentTransaction?.TransactionId}";
+
+    private void Apply(DbConnection connection, CommandEventData eventData)
+    {
+        var wanted = Wanted(eventData);
+        if (wanted != _applied)
+        {
+            using var command = CreateCommand(connection);
+            command.ExecuteNonQuery();
+            _applied = wanted;
+        }
+    }
+
+    private async Task ApplyAsync(DbConnection connection, CommandEventData eventData, CancellationToken cancellationToken)
+    {
+        var wanted = Wanted(eventData);
+        if (wanted != _applied)
+        {
+            await using var command = CreateCommand(connection);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            _applied = wanted;
+        }
     }
 
     private DbCommand CreateCommand(DbConnection connection)

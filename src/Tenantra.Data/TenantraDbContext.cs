@@ -42,6 +42,7 @@ public sealed class TenantraDbContext(DbContextOptions<TenantraDbContext> option
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
+        RefuseWritesOutsideScope();
         if (_stagedAudit.Count == 0)
         {
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
@@ -69,9 +70,30 @@ public sealed class TenantraDbContext(DbContextOptions<TenantraDbContext> option
         }
     }
 
-    public override int SaveChanges(bool acceptAllChangesOnSuccess) => _stagedAudit.Count == 0
-        ? base.SaveChanges(acceptAllChangesOnSuccess)
-        : throw new InvalidOperationException("Audited changes are saved with SaveChangesAsync.");
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        RefuseWritesOutsideScope();
+        return _stagedAudit.Count == 0
+            ? base.SaveChanges(acceptAllChangesOnSuccess)
+            : throw new InvalidOperationException("Audited changes are saved with SaveChangesAsync.");
+    }
+
+    /// <summary>
+    /// The first wall for writes (query filters only guard reads): adding, changing or removing a
+    /// tenant-scoped row is refused unless its tenant is in the current scope, so work that arrives
+    /// without a tenant fails closed on SQLite as it does under row-level security on PostgreSQL.
+    /// </summary>
+    private void RefuseWritesOutsideScope()
+    {
+        foreach (var entry in ChangeTracker.Entries<ITenantScoped>())
+        {
+            if (entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted && !scope.TenantIds.Contains(entry.Entity.TenantId))
+            {
+                throw new InvalidOperationException(
+                    $"Refused to write {entry.Metadata.ClrType.Name} of tenant {entry.Entity.TenantId} outside that tenant's scope; enter it through ITenantScopeFactory.");
+            }
+        }
+    }
 
     // Read by the query filters at query time, so a scope entered after the context was created still applies.
     private Guid[] CurrentTenantIds => scope.TenantIds;

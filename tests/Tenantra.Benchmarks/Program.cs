@@ -2,7 +2,24 @@ using BenchmarkDotNet.Running;
 
 namespace Tenantra.Benchmarks;
 
+/// <summary>
+/// Load scenarios and benchmarks (not tests). <c>seed-load</c> prepares the database for the wrk
+/// scenario in scripts/bench; <c>audit-overhead</c> measures the audit write; anything else goes
+/// to BenchmarkDotNet.
+/// </summary>
 public static class BenchmarkProgram
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(BenchmarkProgram).Assembly).Run(args);
+    public static async Task<int> Main(string[] args)
+    {
+        switch (args.FirstOrDefault())
+        {
+            case "seed-load":
+                return await LoadSeeder.RunAsync(args[1..]);
+            case "audit-overhead":
+                return await AuditOverhead.RunAsync(args[1..]);
+            default:
+                BenchmarkSwitcher.FromAssembly(typeof(BenchmarkProgram).Assembly).Run(args);
+                return 0;
+        }
+    }
 }

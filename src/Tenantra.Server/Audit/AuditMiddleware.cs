@@ -15,25 +15,34 @@ internal sealed class AuditMiddleware(RequestDelegate next)
 {
     public async Task InvokeAsync(HttpContext context, AuditWriter audit, TenantraDbContext db)
     {
+        if (!IsStateChanging(context.Request))
+        {
+            await next(context);
+            return;
+        }
+
         try
         {
             await next(context);
         }
-        finally
+        catch (Exception ex) when (!AuditWriter.WasAudited(context))
         {
-            if (IsStateChanging(context.Request) && !AuditWriter.WasAudited(context))
-            {
-                await RecordAsync(context, audit, db);
-            }
+            // The exception handler further out sets the status; record what it will be.
+            await RecordAsync(context, audit, db, ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError);
+            throw;
+        }
+
+        if (!AuditWriter.WasAudited(context))
+        {
+            await RecordAsync(context, audit, db, context.Response.StatusCode);
         }
     }
 
     private static bool IsStateChanging(HttpRequest request) =>
         request.Path.StartsWithSegments("/api") && !HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method) && !HttpMethods.IsOptions(request.Method);
 
-    private static async Task RecordAsync(HttpContext context, AuditWriter audit, TenantraDbContext db)
+    private static async Task RecordAsync(HttpContext context, AuditWriter audit, TenantraDbContext db, int status)
     {
-        var status = context.Response.StatusCode;
         var outcome = status switch
         {
             < 400 => AuditOutcome.Success,

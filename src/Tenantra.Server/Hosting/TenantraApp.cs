@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.EntityFrameworkCore;
 using Tenantra.Core.Security;
 using Tenantra.Data;
 using Tenantra.Server.Audit;
@@ -89,6 +90,7 @@ public static class TenantraApp
         app.UseRouting();
         app.UseHttpMetrics();
         app.Use(LimitRequestBody);
+        app.Use(HoldDatabaseConnection);
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseMiddleware<AuditMiddleware>();
@@ -124,6 +126,21 @@ public static class TenantraApp
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
             limit.MaxRequestBodySize = MaxRequestBodyBytes;
+        }
+
+        await next(context);
+    }
+
+    /// <summary>
+    /// Opens the request's database connection once and keeps it until the request ends, instead
+    /// of one pooled open per query: an API request runs several queries, and on PostgreSQL each
+    /// open also re-sets the row-level-security settings.
+    /// </summary>
+    private static async Task HoldDatabaseConnection(HttpContext context, RequestDelegate next)
+    {
+        if (context.Request.Path.StartsWithSegments("/api"))
+        {
+            await context.RequestServices.GetRequiredService<TenantraDbContext>().Database.OpenConnectionAsync(context.RequestAborted);
         }
 
         await next(context);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,7 +10,7 @@ namespace Tenantra.Server.Platform;
 /// malformed or unknown JSON, wrong types, oversized bodies, bad route or query values, and
 /// unique-key conflicts. Anything else is a 500 that reveals nothing but the request id.
 /// </summary>
-internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+internal sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -37,6 +38,8 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
                 return (400, "The request body is not valid JSON for this endpoint.", FieldError(json));
             case BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge:
                 return (413, "The request body is too large.", null);
+            case BadHttpRequestException bad when BindFailure().Match(bad.Message) is { Success: true } binding:
+                return (bad.StatusCode, "The request has invalid fields.", new() { [JsonNamingPolicy.CamelCase.ConvertName(binding.Groups["name"].Value)] = ["has the wrong type or format."] });
             case BadHttpRequestException bad:
                 return (bad.StatusCode, "The request is malformed.", new() { ["request"] = [bad.Message] });
             case DbUpdateException db when IsUniqueViolation(db):
@@ -63,4 +66,8 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.SqliteExtendedErrorCode is 1555 or 2067,
         _ => false,
     };
+
+    // ASP.NET Core's message for a route or query value that does not parse: Failed to bind parameter "int? Page" from "abc".
+    [GeneratedRegex("""^Failed to bind parameter "[^"]*?(?<name>\w+)" """)]
+    private static partial Regex BindFailure();
 }

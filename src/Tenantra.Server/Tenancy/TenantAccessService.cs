@@ -49,16 +49,22 @@ public sealed class TenantAccessService(TenantraDbContext db, Caller caller)
             return TenantAccess.None(tenantId);
         }
 
-        var target = await db.Tenants.AsNoTracking().SingleOrDefaultAsync(t => t.Id == tenantId, cancellationToken);
+        // The tenant and its ancestors (the hierarchy is at most three deep) in one query.
+        var parentIds = db.Tenants.Where(t => t.Id == tenantId).Select(t => t.ParentId);
+        var grandparentIds = db.Tenants.Where(t => parentIds.Contains(t.Id)).Select(t => t.ParentId);
+        var chain = await db.Tenants.AsNoTracking()
+            .Where(t => t.Id == tenantId || parentIds.Contains(t.Id) || grandparentIds.Contains(t.Id))
+            .ToListAsync(cancellationToken);
+        var target = chain.SingleOrDefault(t => t.Id == tenantId);
         if (target is null)
         {
             return TenantAccess.None(tenantId);
         }
 
         var ancestors = new List<Tenant>(2);
-        for (var parentId = target.ParentId; parentId is not null && ancestors.Count < 3;)
+        for (var parentId = target.ParentId; parentId is not null;)
         {
-            var parent = await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == parentId, cancellationToken);
+            var parent = chain.Single(t => t.Id == parentId);
             ancestors.Add(parent);
             parentId = parent.ParentId;
         }
@@ -81,7 +87,7 @@ public sealed class TenantAccessService(TenantraDbContext db, Caller caller)
             query = query.Where(m => m.TenantId == tokenTenant);
         }
 
-        _memberships = await query.AsSplitQuery().ToListAsync(cancellationToken);
+        _memberships = await query.ToListAsync(cancellationToken);
         return _memberships;
     }
 
