@@ -47,18 +47,24 @@ public static class InvitationEndpoints
     {
         var now = clock.GetUtcNow();
         var query = db.Invitations.Where(i => i.TenantId == tenantId);
-        query = status switch
+        switch (status)
         {
-            null => query,
-            "open" => query.Where(i => i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now),
-            "accepted" => query.Where(i => i.AcceptedAt != null),
-            "revoked" => query.Where(i => i.RevokedAt != null),
-            "expired" => query.Where(i => i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt <= now),
-            _ => null!,
-        };
-        if (query is null)
-        {
-            return Problems.Field("status", "must be open, accepted, revoked or expired.");
+            case null:
+                break;
+            case "open":
+                query = query.Where(i => i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now);
+                break;
+            case "accepted":
+                query = query.Where(i => i.AcceptedAt != null);
+                break;
+            case "revoked":
+                query = query.Where(i => i.RevokedAt != null);
+                break;
+            case "expired":
+                query = query.Where(i => i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt <= now);
+                break;
+            default:
+                return Problems.Field("status", "must be open, accepted, revoked or expired.");
         }
 
         if (page.Search is { } search)
