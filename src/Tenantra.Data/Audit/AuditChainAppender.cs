@@ -5,7 +5,7 @@ namespace Tenantra.Data.Audit;
 
 /// <summary>
 /// Links staged audit records onto their tenants' chains inside the saving transaction. The head
-/// row is created if missing and then locked (FOR UPDATE on PostgreSQL; SQLite's write
+/// row is created if missing and locked (the upsert's row lock on PostgreSQL; SQLite's write
 /// transaction is already exclusive), so concurrent writers of one chain take turns and every
 /// record gets the next sequence number and the previous record's hash.
 /// </summary>
@@ -31,14 +31,21 @@ internal static class AuditChainAppender
         }
     }
 
+    /// <summary>
+    /// One round trip: creates the head if missing, or takes the existing one's row lock (an upsert
+    /// that changes nothing), and returns it tracked so the new last link is saved with the records.
+    /// </summary>
     private static async Task<AuditChainHead> LockHeadAsync(TenantraDbContext context, Guid tenantId, CancellationToken cancellationToken)
     {
-        await context.Database.ExecuteSqlAsync(
-            $"INSERT INTO audit_chain_heads (tenant_id, last_sequence, last_hash) VALUES ({tenantId}, 0, {AuditChain.GenesisHash}) ON CONFLICT DO NOTHING",
-            cancellationToken);
-        var query = context.IsPostgres
-            ? context.AuditChainHeads.FromSql($"SELECT * FROM audit_chain_heads WHERE tenant_id = {tenantId} FOR UPDATE")
-            : context.AuditChainHeads.Where(h => h.TenantId == tenantId);
-        return await query.AsTracking().SingleAsync(cancellationToken);
+        var heads = await context.AuditChainHeads
+            .FromSql($"""
+                INSERT INTO audit_chain_heads (tenant_id, last_sequence, last_hash) VALUES ({tenantId}, 0, {AuditChain.GenesisHash})
+                ON CONFLICT (tenant_id) DO UPDATE SET last_sequence = audit_chain_heads.last_sequence
+                RETURNING tenant_id, last_sequence, last_hash
+                """)
+            .IgnoreQueryFilters() // an upsert cannot be composed with the filter; the caller checked the scope, and RLS still applies
+            .AsTracking()
+            .ToListAsync(cancellationToken);
+        return heads.Single();
     }
 }

@@ -30,6 +30,11 @@ public static class AuditEndpoints
     private static async Task<Ok<Paged<AuditRecordResponse>>> List(
         Guid tenantId, [AsParameters] PageRequest page, string? action, EnumFilter<AuditOutcome>? outcome, Guid? actorUserId, DateTimeOffset? from, DateTimeOffset? to, TenantraDbContext db)
     {
+        if (action is null && outcome is null && actorUserId is null && from is null && to is null && page.Search is null)
+        {
+            return TypedResults.Ok(await UnfilteredPageAsync(db, tenantId, page));
+        }
+
         var query = db.AuditRecords.Where(r => r.TenantId == tenantId);
         if (action is not null)
         {
@@ -61,12 +66,26 @@ public static class AuditEndpoints
             query = query.Where(r => (r.ActorName != null && r.ActorName.Contains(search)) || (r.TargetId != null && r.TargetId.Contains(search)));
         }
 
-        var result = await query.OrderByDescending(r => r.Sequence)
-            .Select(r => new AuditRecordResponse(r.Sequence, r.Id, r.OccurredAt, r.ActorUserId, r.ActorTokenId, r.ActorName, r.OnBehalfOfTenantId,
-                r.Action, r.TargetType, r.TargetId, r.Before, r.After, r.SourceIp, r.UserAgent, r.RequestId, r.Outcome, r.PreviousHash, r.Hash))
-            .ToPageAsync(page);
-        return TypedResults.Ok(result);
+        return TypedResults.Ok(await Responses(query.OrderByDescending(r => r.Sequence)).ToPageAsync(page));
     }
+
+    /// <summary>
+    /// A chain's sequences run 1..N without gaps, so the head gives the exact total and page k starts
+    /// at sequence N − (k−1)·size: no count over the tenant's records and no OFFSET, however long the chain.
+    /// </summary>
+    private static async Task<Paged<AuditRecordResponse>> UnfilteredPageAsync(TenantraDbContext db, Guid tenantId, PageRequest page)
+    {
+        var last = await db.AuditChainHeads.Where(h => h.TenantId == tenantId).Select(h => (long?)h.LastSequence).SingleOrDefaultAsync() ?? 0;
+        var first = last - ((long)(page.Number - 1) * page.Size);
+        var items = await Responses(db.AuditRecords.Where(r => r.TenantId == tenantId && r.Sequence <= first).OrderByDescending(r => r.Sequence))
+            .Take(page.Size)
+            .ToListAsync();
+        return new Paged<AuditRecordResponse>(items, page.Number, page.Size, (int)Math.Min(last, int.MaxValue));
+    }
+
+    private static IQueryable<AuditRecordResponse> Responses(IQueryable<AuditRecord> records) =>
+        records.Select(r => new AuditRecordResponse(r.Sequence, r.Id, r.OccurredAt, r.ActorUserId, r.ActorTokenId, r.ActorName, r.OnBehalfOfTenantId,
+            r.Action, r.TargetType, r.TargetId, r.Before, r.After, r.SourceIp, r.UserAgent, r.RequestId, r.Outcome, r.PreviousHash, r.Hash));
 
     private static async Task<Ok<AuditChainVerification>> Verify(Guid tenantId, TenantraDbContext db, CancellationToken cancellationToken) =>
         TypedResults.Ok(await AuditVerification.VerifyAsync(db, tenantId, cancellationToken));
