@@ -12,7 +12,7 @@ namespace Tenantra.Server.Identity;
 /// <summary>
 /// Authenticates <c>Authorization: Bearer tnt_…</c>. The token row is found by the hash of the
 /// presented secret (the only row both isolation walls let through before the tenant is known);
-/// revoked, expired and disabled-owner tokens fail. Last use is recorded at most once a minute.
+/// revoked, expired and disabled-owner tokens fail. Last use is recorded at most once a minute (<see cref="ApiTokenUsage"/>).
 /// </summary>
 internal sealed class ApiTokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -21,11 +21,11 @@ internal sealed class ApiTokenAuthenticationHandler(
     TenantraDbContext db,
     ITenantScopeFactory tenantScopes,
     TimeProvider clock,
+    ApiTokenUsage usage,
     TenantraMetrics metrics) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiToken";
     public const string TokenPrefix = "tnt_";
-    private static readonly TimeSpan s_lastUsedResolution = TimeSpan.FromMinutes(1);
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -54,7 +54,7 @@ internal sealed class ApiTokenAuthenticationHandler(
         }
 
         var token = found.Token;
-        if (token.LastUsedAt is null || now - token.LastUsedAt > s_lastUsedResolution)
+        if (usage.ShouldRecord(token.Id, token.LastUsedAt, now))
         {
             await using var scope = tenantScopes.Enter(token.TenantId);
             await scope.ServiceProvider.GetRequiredService<TenantraDbContext>().ApiTokens

@@ -28,6 +28,7 @@ public static class AuthenticationSetup
         services.AddHttpContextAccessor();
         services.AddScoped<Caller>();
         services.AddScoped<TwoFactorService>();
+        services.AddSingleton<ApiTokenUsage>();
         services.Configure<PasswordHasherOptions>(o =>
         {
             o.CompatibilityMode = PasswordHasherCompatibilityMode.IdentityV3;
