@@ -13,9 +13,12 @@ public static class DatabaseServiceCollectionExtensions
         services.AddSingleton(options);
         services.AddScoped<TenantScope>();
         services.AddSingleton<ITenantScopeFactory, TenantScopeFactory>();
+        var connectionString = options.Engine == DatabaseEngine.Postgres
+            ? TunePostgres(options.ApplicationConnectionString)
+            : options.ApplicationConnectionString;
         services.AddDbContext<TenantraDbContext>((provider, builder) =>
         {
-            Configure(builder, options, options.ApplicationConnectionString);
+            Configure(builder, options, connectionString);
             if (options.Engine == DatabaseEngine.Postgres)
             {
                 builder.AddInterceptors(new TenantSessionInterceptor(provider.GetRequiredService<TenantScope>()));
@@ -25,18 +28,34 @@ public static class DatabaseServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// The application connection: statements prepared automatically (PostgreSQL does not re-plan
+    /// the same few queries on every request), and no session reset when a connection returns to the
+    /// pool — the only session state Tenantra sets is the tenant scope, which
+    /// <see cref="TenantSessionInterceptor"/> sets again on every open before any command runs.
+    /// Explicit values in the configured connection string win.
+    /// </summary>
+    private static string TunePostgres(string connectionString)
+    {
+        var settings = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+        {
+            settings.MaxAutoPrepare = 50;
+        }
+
+        if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase))
+        {
+            settings.NoResetOnClose = true;
+        }
+
+        return settings.ConnectionString;
+    }
+
     internal static void Configure(DbContextOptionsBuilder builder, DatabaseOptions options, string connectionString)
     {
         if (options.Engine == DatabaseEngine.Postgres)
         {
-            // Automatic preparation saves PostgreSQL re-planning the same few queries on every request.
-            var npgsqlSettings = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
-            if (npgsqlSettings.MaxAutoPrepare == 0)
-            {
-                npgsqlSettings.MaxAutoPrepare = 50;
-            }
-
-            builder.UseNpgsql(npgsqlSettings.ConnectionString, npgsql => npgsql.MigrationsAssembly(typeof(TenantraDbContext).Assembly.GetName().Name));
+            builder.UseNpgsql(connectionString, npgsql => npgsql.MigrationsAssembly(typeof(TenantraDbContext).Assembly.GetName().Name));
         }
         else
         {

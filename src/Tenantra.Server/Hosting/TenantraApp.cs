@@ -55,6 +55,7 @@ public static class TenantraApp
             o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
             o.SerializerOptions.MaxDepth = 32;
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, TenantraJsonContext.Default);
         });
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
