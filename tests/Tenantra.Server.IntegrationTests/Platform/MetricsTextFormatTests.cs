@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
@@ -9,7 +8,6 @@ namespace Tenantra.Server.IntegrationTests.Platform;
 /// <summary>The registry and its text exposition, built directly, without a web host.</summary>
 public sealed class MetricsTextFormatTests
 {
-    private const string PromtoolMissing = "promtool missing: scripts/test installs the prometheus package";
 
     [Fact]
     public void Renders_counters_gauges_and_histograms_in_the_text_format()
@@ -251,12 +249,6 @@ public sealed class MetricsTextFormatTests
     [Fact]
     public async Task Promtool_accepts_a_populated_registry()
     {
-        var promtool = FindOnPath("promtool");
-        if (promtool is null)
-        {
-            Assert.Fail(PromtoolMissing);
-        }
-
         var metrics = new TenantraMetrics(new MetricsRegistry());
         metrics.HttpRequests.WithLabels("GET", "/api/tenants/{tenantId}", "200").Inc();
         metrics.HttpRequestDuration.WithLabels("GET", "/api/tenants/{tenantId}").Observe(0.012);
@@ -265,54 +257,8 @@ public sealed class MetricsTextFormatTests
         metrics.ApiTokenAuthentications.WithLabels("success").Inc();
         metrics.RateLimitRejections.WithLabels("sign-in \"burst\"\\\nline two").Inc();
         metrics.WorkerHeartbeats.WithLabels("audit-chain-verifier").Inc();
-        var text = PrometheusTextWriter.Render(metrics.Registry);
-        var file = Path.Combine(Path.GetTempPath(), $"tenantra-metrics-{Guid.NewGuid():N}.prom");
-        await File.WriteAllTextAsync(file, text);
+        var (exitCode, output) = await Promtool.CheckMetricsAsync(PrometheusTextWriter.Render(metrics.Registry));
 
-        var (exitCode, output) = await RunWithStdinAsync(promtool, ["check", "metrics"], await File.ReadAllTextAsync(file));
-
-        Assert.True(exitCode == 0, $"promtool check metrics exited {exitCode} for {file}:\n{output}");
-        File.Delete(file);
-    }
-
-    private static string? FindOnPath(string program)
-    {
-        var path = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
-        return path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(directory => Path.Combine(directory, program))
-            .FirstOrDefault(File.Exists);
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunWithStdinAsync(string program, string[] arguments, string input)
-    {
-        var start = new ProcessStartInfo(program)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {program}.");
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-        await process.StandardInput.WriteAsync(input);
-        process.StandardInput.Close();
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill();
-            throw new TimeoutException($"{program} did not exit within 30 seconds.");
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
+        Assert.True(exitCode == 0, $"promtool check metrics exited {exitCode}:\n{output}");
     }
 }
