@@ -47,8 +47,8 @@ public sealed class TenantraTestApp : IAsyncDisposable
         all["Tenantra:RateLimits:RequestsPerMinute"] = "100000";
         all["Tenantra:RateLimits:SignInPerMinute"] = "100000";
         all["Logging:LogLevel:Default"] = "Warning";
-        // Tests provoke unique-key conflicts on purpose (409s); EF logs each as an error.
-        all["Logging:LogLevel:Microsoft.EntityFrameworkCore.Update"] = "Critical";
+        // Tests provoke conflicts and refusals on purpose (409s, RLS violations); EF logs each as an error.
+        all["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Critical";
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             all[key] = value;
