@@ -21,6 +21,9 @@ public enum TenantStatus
 /// </summary>
 public sealed class Tenant
 {
+    /// <summary>The platform tenant's fixed id: one per installation, whichever node creates it first.</summary>
+    public static readonly Guid PlatformId = new("00000000-0000-7000-8000-000000000001");
+
     public Guid Id { get; init; } = Guid.CreateVersion7();
     public Guid? ParentId { get; set; }
     public TenantKind Kind { get; init; }

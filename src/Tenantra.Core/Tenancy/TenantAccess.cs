@@ -5,6 +5,10 @@ namespace Tenantra.Core.Tenancy;
 /// <summary>What one caller may do in one tenant, and on whose behalf.</summary>
 public sealed record TenantAccess(Guid TenantId, IReadOnlySet<Role> Roles, IReadOnlySet<Permission> Permissions, Guid? OnBehalfOfTenantId)
 {
+    private static readonly Permission[] s_mspAdministration = [Permission.UsersManage, Permission.CustomersManage, Permission.TenantManage];
+
+    private static readonly Permission[] s_dormantTenantAdministration = [Permission.TenantRead, Permission.TenantLifecycle];
+
     public static TenantAccess None(Guid tenantId) => new(tenantId, new HashSet<Role>(), new HashSet<Permission>(), null);
 
     public bool Has(Permission permission) => Permissions.Contains(permission);
@@ -17,7 +21,10 @@ public sealed record TenantAccess(Guid TenantId, IReadOnlySet<Role> Roles, IRead
     /// <item>Direct memberships count while the tenant and its ancestors are active.</item>
     /// <item>Memberships on the parent MSP count for customers in their <see cref="CustomerScope"/>, while the MSP is active.</item>
     /// <item>Memberships on the platform tenant count everywhere.</item>
-    /// <item>Only inherited admin grants <see cref="Permission.TenantLifecycle"/> (and sees deleted tenants, to restore them).</item>
+    /// <item>Only inherited admin grants <see cref="Permission.TenantLifecycle"/>. A suspended or deleted tenant is
+    /// reachable only by its ancestors' admins, to read it and resume or restore it.</item>
+    /// <item>A membership on an MSP limited to selected customers does not administer the MSP itself
+    /// (no user, customer or MSP management), so it cannot widen its own reach.</item>
     /// </list>
     /// </summary>
     /// <param name="target">The tenant asked about.</param>
@@ -37,7 +44,8 @@ public sealed record TenantAccess(Guid TenantId, IReadOnlySet<Role> Roles, IRead
             {
                 if (chainActive)
                 {
-                    Grant(membership.Role, inherited: false);
+                    var limited = target.Kind == TenantKind.Msp && membership.CustomerScope == CustomerScope.SelectedCustomers;
+                    Grant(membership.Role, inherited: false, withheld: limited ? s_mspAdministration : []);
                 }
 
                 continue;
@@ -57,9 +65,18 @@ public sealed record TenantAccess(Guid TenantId, IReadOnlySet<Role> Roles, IRead
                     || membership.Customers.Any(c => c.CustomerTenantId == target.Id)),
                 _ => false,
             };
-            if (reaches)
+            if (reaches && !target.IsUsable)
             {
-                Grant(membership.Role, inherited: true);
+                if (membership.Role == Role.Admin)
+                {
+                    roles.Add(Role.Admin);
+                    permissions.UnionWith(s_dormantTenantAdministration);
+                    nearestGrantingAncestor = Math.Min(nearestGrantingAncestor, ancestorIndex);
+                }
+            }
+            else if (reaches)
+            {
+                Grant(membership.Role, inherited: true, withheld: []);
                 nearestGrantingAncestor = Math.Min(nearestGrantingAncestor, ancestorIndex);
             }
         }
@@ -67,10 +84,10 @@ public sealed record TenantAccess(Guid TenantId, IReadOnlySet<Role> Roles, IRead
         Guid? onBehalfOf = nearestGrantingAncestor < ancestors.Count ? ancestors[nearestGrantingAncestor].Id : null;
         return new TenantAccess(target.Id, roles, permissions, onBehalfOf);
 
-        void Grant(Role role, bool inherited)
+        void Grant(Role role, bool inherited, Permission[] withheld)
         {
             roles.Add(role);
-            permissions.UnionWith(Identity.Permissions.ForRole(role));
+            permissions.UnionWith(Identity.Permissions.ForRole(role).Except(withheld));
             if (role == Role.Admin && inherited)
             {
                 permissions.Add(Permission.TenantLifecycle);

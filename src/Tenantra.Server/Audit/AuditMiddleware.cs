@@ -55,9 +55,11 @@ internal sealed class AuditMiddleware(RequestDelegate next)
             _ => AuditOutcome.Failure,
         };
         var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
-        var tenantId = await RouteTenantAsync(context, db) ?? await db.Tenants.Where(t => t.Kind == TenantKind.Platform).Select(t => t.Id).SingleAsync();
-        await audit.WriteAsync(tenantId, new AuditEvent($"{context.Request.Method} {route}") { Outcome = outcome }, CancellationToken.None);
+        var tenantId = await RouteTenantAsync(context, db) ?? Tenant.PlatformId;
+        await audit.WriteAsync(tenantId, new AuditEvent(Truncate($"{context.Request.Method} {route}", 100)) { Outcome = outcome }, CancellationToken.None);
     }
+
+    private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
 
     private static async Task<Guid?> RouteTenantAsync(HttpContext context, TenantraDbContext db)
     {

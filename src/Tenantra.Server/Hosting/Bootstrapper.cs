@@ -13,27 +13,32 @@ public sealed class Bootstrapper(IServiceScopeFactory scopes, TimeProvider clock
 {
     public sealed record CreatedAdmin(string Email, string Password, bool PasswordGenerated);
 
-    /// <summary>The platform tenant, created on first use. Safe when several nodes start at once.</summary>
+    /// <summary>The platform tenant (fixed id), created on first use. Safe when several nodes start at once.</summary>
     public async Task<Guid> EnsurePlatformAsync(CancellationToken cancellationToken = default)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TenantraDbContext>();
-        if (await db.Tenants.Where(t => t.Kind == TenantKind.Platform).Select(t => (Guid?)t.Id).SingleOrDefaultAsync(cancellationToken) is { } existing)
+        if (await db.Tenants.AnyAsync(t => t.Id == Tenant.PlatformId, cancellationToken))
         {
-            return existing;
+            return Tenant.PlatformId;
         }
 
-        db.Tenants.Add(new Tenant { Kind = TenantKind.Platform, Name = "Platform", CreatedAt = clock.GetUtcNow() });
+        db.Tenants.Add(new Tenant { Id = Tenant.PlatformId, Kind = TenantKind.Platform, Name = "Platform", CreatedAt = clock.GetUtcNow() });
         try
         {
             await db.SaveChangesAsync(cancellationToken);
         }
         catch (DbUpdateException)
         {
-            // Another node created it first.
+            // Another node created it first (the fixed id made the inserts collide); anything else fails here.
+            await using var check = scopes.CreateAsyncScope();
+            if (!await check.ServiceProvider.GetRequiredService<TenantraDbContext>().Tenants.AnyAsync(t => t.Id == Tenant.PlatformId, cancellationToken))
+            {
+                throw;
+            }
         }
 
-        return await db.Tenants.Where(t => t.Kind == TenantKind.Platform).Select(t => t.Id).FirstAsync(cancellationToken);
+        return Tenant.PlatformId;
     }
 
     public async Task<bool> AnyUserAsync(CancellationToken cancellationToken = default)

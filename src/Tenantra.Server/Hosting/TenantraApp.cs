@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.EntityFrameworkCore;
 using Tenantra.Core.Security;
 using Tenantra.Data;
@@ -65,6 +66,16 @@ public static class TenantraApp
             return Task.CompletedTask;
         }));
 
+        // Behind a reverse proxy: client address (audit, rate limits) and scheme (Secure cookies) come from
+        // X-Forwarded-For/-Proto, trusted only from loopback and the addresses in Tenantra:TrustedProxies.
+        services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            foreach (var proxy in (configuration["Tenantra:TrustedProxies"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                o.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+            }
+        });
         services.AddTenantraIdentity(configuration);
         services.AddScoped<TenantAccessService>();
         services.AddScoped<AuditWriter>();
@@ -88,6 +99,7 @@ public static class TenantraApp
 
     public static void UseTenantraPipeline(this WebApplication app)
     {
+        app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRouting();
@@ -142,12 +154,20 @@ public static class TenantraApp
     /// <summary>
     /// Opens the request's database connection once and keeps it until the request ends, instead
     /// of one pooled open per query: an API request runs several queries, and on PostgreSQL each
-    /// open also re-sets the row-level-security settings.
+    /// open also re-sets the row-level-security settings. The body (at most 1 MiB) is read first,
+    /// so a client that sends slowly holds a request, never a pooled connection.
     /// </summary>
     private static async Task HoldDatabaseConnection(HttpContext context, RequestDelegate next)
     {
         if (context.Request.Path.StartsWithSegments("/api"))
         {
+            if (context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0)
+            {
+                context.Request.EnableBuffering(bufferThreshold: 64 * 1024); // size is already capped by LimitRequestBody and the server
+                await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
+                context.Request.Body.Position = 0;
+            }
+
             await context.RequestServices.GetRequiredService<TenantraDbContext>().Database.OpenConnectionAsync(context.RequestAborted);
         }
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Tenantra.Core.Identity;
+using Tenantra.Core.Tenancy;
 using Tenantra.Data;
 using Tenantra.Server.Audit;
 using Tenantra.Server.Platform;
@@ -71,7 +72,12 @@ public static class ApiTokenEndpoints
             return Problems.Forbidden("API tokens cannot create API tokens; sign in to create one.");
         }
 
-        var held = (await access.GetAsync(tenantId)).Permissions;
+        var held = (await access.GetAsync(tenantId)).Permissions.ToHashSet();
+        if (tenantId == Tenant.PlatformId)
+        {
+            held.UnionWith(await access.GetPlatformAsync());
+        }
+
         var scopes = request.Scopes!.Distinct().ToList();
         var notHeld = scopes.Where(s => Permissions.TryParseScope(s, out var p) && !held.Contains(p)).ToList();
         if (notHeld.Count > 0)

@@ -35,14 +35,14 @@ public static class AuthEndpoints
         auth.MapGet("/antiforgery", Antiforgery).AllowAnonymous()
             .WithName("GetAntiforgeryToken").WithSummary("Antiforgery token for cookie sessions")
             .WithDescription("Every state-changing request authenticated by the session cookie must send this token in the `X-XSRF-TOKEN` header. Fetch it again after signing in.");
-        auth.MapPost("/password", ChangePassword).RequireAuthorization().AddEndpointFilter(RequireSession).Validates<ChangePasswordRequest>()
+        auth.MapPost("/password", ChangePassword).RequireAuthorization().RequireSession().Validates<ChangePasswordRequest>()
             .WithName("ChangePassword").WithSummary("Change the caller's password")
             .WithDescription("Other sessions of the user end: the security stamp changes.");
         auth.MapPost("/password-reset", ResetPassword).AllowAnonymous().RequireRateLimiting(RateLimiting.SignInPolicy).Validates<ResetPasswordRequest>()
             .WithName("ResetPassword").WithSummary("Set a new password with a reset token")
             .WithDescription("Reset tokens are issued by an administrator (`POST /tenants/{tenantId}/users/{userId}/password-reset`) and expire after 24 hours or at first use.");
 
-        var twoFactor = auth.MapGroup("/two-factor").RequireAuthorization().AddEndpointFilter(RequireSession);
+        var twoFactor = auth.MapGroup("/two-factor").RequireAuthorization().RequireSession();
         twoFactor.MapPost("/enrollment", BeginEnrollment)
             .WithName("BeginTwoFactorEnrollment").WithSummary("Start TOTP enrolment")
             .WithDescription("Returns a new secret and an otpauth:// URI for a QR code. Not active until confirmed with a code. Refused (409) while a second factor is active: disable it with the password first.");
@@ -56,34 +56,29 @@ public static class AuthEndpoints
     }
 
     private static async Task<Results<Ok<SignInResponse>, ProblemHttpResult, ValidationProblem>> SignIn(
-        SignInRequest request, HttpContext http, UserManager<User> users, AuditWriter audit, TenantraDbContext db, TenantraMetrics metrics)
+        SignInRequest request, HttpContext http, UserManager<User> users, SignInAttempts attempts, AuditWriter audit, TenantraDbContext db, TenantraMetrics metrics)
     {
         var user = await users.FindByEmailAsync(request.Email!);
-        var platformId = await db.Tenants.Where(t => t.Kind == TenantKind.Platform).Select(t => t.Id).SingleAsync();
-        if (user is null)
+        if (user is null || user.Disabled)
         {
-            // Same work as a real check, so response time does not reveal which emails exist.
+            // Same work as a real check, so response time does not reveal which emails exist or are disabled.
             DummyHash.Verify(users.PasswordHasher, request.Password!);
-            return await RefuseAsync(platformId, null, "sign-in.failed", "Email or password is incorrect.", "failure");
+            return await RefuseAsync(user?.HomeTenantId ?? Tenant.PlatformId, user, "sign-in.failed", "Email or password is incorrect.", "failure");
         }
 
-        if (user.Disabled)
+        if (!await attempts.TryBeginAsync(user))
         {
-            return await RefuseAsync(user.HomeTenantId, user, "sign-in.failed", "Email or password is incorrect.", "failure");
-        }
-
-        if (await users.IsLockedOutAsync(user))
-        {
+            DummyHash.Verify(users.PasswordHasher, request.Password!);
             return await RefuseAsync(user.HomeTenantId, user, "sign-in.locked-out", "The account is locked after repeated failures. Try again later.", "locked_out");
         }
 
         if (!await users.CheckPasswordAsync(user, request.Password!))
         {
-            await users.AccessFailedAsync(user);
-            var locked = await users.IsLockedOutAsync(user);
+            var locked = await attempts.FailedAsync(user);
             return await RefuseAsync(user.HomeTenantId, user, locked ? "sign-in.locked-out" : "sign-in.failed", "Email or password is incorrect.", locked ? "locked_out" : "failure");
         }
 
+        await attempts.SucceededAsync(user);
         if (user.TwoFactorEnabled)
         {
             await http.SignInAsync(AuthenticationSetup.TwoFactorScheme, new ClaimsPrincipal(new ClaimsIdentity(
@@ -105,7 +100,7 @@ public static class AuthEndpoints
     }
 
     private static async Task<Results<Ok<SignInResponse>, ProblemHttpResult, ValidationProblem>> SignInTwoFactor(
-        TwoFactorSignInRequest request, HttpContext http, UserManager<User> users, TwoFactorService twoFactor, AuditWriter audit, TenantraDbContext db, TenantraMetrics metrics)
+        TwoFactorSignInRequest request, HttpContext http, UserManager<User> users, SignInAttempts attempts, TwoFactorService twoFactor, AuditWriter audit, TenantraDbContext db, TenantraMetrics metrics)
     {
         var pending = await http.AuthenticateAsync(AuthenticationSetup.TwoFactorScheme);
         var userId = pending.Principal?.FindFirstValue(TenantraClaims.UserId);
@@ -115,7 +110,7 @@ public static class AuthEndpoints
             return Problems.Unauthorized("Sign in with your password first; the two-factor step expires after 5 minutes.");
         }
 
-        if (await users.IsLockedOutAsync(user))
+        if (!await attempts.TryBeginAsync(user))
         {
             metrics.SignIns.WithLabels("locked_out").Inc();
             return Problems.Unauthorized("The account is locked after repeated failures. Try again later.");
@@ -127,19 +122,19 @@ public static class AuthEndpoints
             : await twoFactor.VerifyTotpAsync(user, request.Code!);
         if (!accepted)
         {
-            await users.AccessFailedAsync(user);
+            await attempts.FailedAsync(user);
             await audit.WriteAsync(user.HomeTenantId, new AuditEvent("sign-in.two-factor-failed", "user", user.Id) { Outcome = AuditOutcome.Failure, ActorUserId = user.Id, ActorName = user.Email });
             metrics.SignIns.WithLabels("failure").Inc();
             return Problems.Validation(new Dictionary<string, string[]> { [usedRecovery ? "recoveryCode" : "code"] = ["The code is not valid, or was already used."] });
         }
 
+        await attempts.SucceededAsync(user);
         await http.SignOutAsync(AuthenticationSetup.TwoFactorScheme);
         return TypedResults.Ok(await CompleteSignInAsync(http, user, users, audit, db, metrics, usedRecovery ? "recovery" : "mfa"));
     }
 
     private static async Task<SignInResponse> CompleteSignInAsync(HttpContext http, User user, UserManager<User> users, AuditWriter audit, TenantraDbContext db, TenantraMetrics metrics, string method)
     {
-        await users.ResetAccessFailedCountAsync(user);
         user.LastSignInAt = DateTimeOffset.UtcNow;
         await users.UpdateAsync(user);
         await http.SignInAsync(AuthenticationSetup.SessionScheme, AuthenticationSetup.SessionPrincipal(user, method));
@@ -196,7 +191,7 @@ public static class AuthEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<Results<NoContent, ValidationProblem>> ResetPassword(ResetPasswordRequest request, UserManager<User> users, AuditWriter audit)
+    private static async Task<Results<NoContent, ValidationProblem>> ResetPassword(ResetPasswordRequest request, UserManager<User> users, SignInAttempts attempts, AuditWriter audit)
     {
         var user = await users.FindByEmailAsync(request.Email!);
         if (user is null || user.Disabled)
@@ -210,16 +205,10 @@ public static class AuthEndpoints
             return PasswordProblems.From(result, "newPassword");
         }
 
-        await users.SetLockoutEndDateAsync(user, null);
+        await attempts.SucceededAsync(user); // proving control of the account lifts a lockout
         await audit.WriteAsync(user.HomeTenantId, new AuditEvent("user.password-reset", "user", user.Id) { ActorUserId = user.Id, ActorName = user.Email });
         return TypedResults.NoContent();
     }
-
-    /// <summary>Own credentials (password, second factor) are managed from a signed-in session, never with an API token.</summary>
-    private static async ValueTask<object?> RequireSession(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
-        context.HttpContext.RequestServices.GetRequiredService<Caller>().IsToken
-            ? Problems.Forbidden("API tokens cannot manage a user's password or second factor; sign in to do that.")
-            : await next(context);
 
     private static async Task<Results<Ok<TwoFactorEnrollmentResponse>, ProblemHttpResult>> BeginEnrollment(Caller caller, UserManager<User> users, TwoFactorService twoFactor, AuditWriter audit)
     {

@@ -29,6 +29,7 @@ public static class AuthenticationSetup
         services.AddScoped<Caller>();
         services.AddScoped<TwoFactorService>();
         services.AddSingleton<ApiTokenUsage>();
+        services.AddScoped<SignInAttempts>();
         services.Configure<PasswordHasherOptions>(o =>
         {
             o.CompatibilityMode = PasswordHasherCompatibilityMode.IdentityV3;

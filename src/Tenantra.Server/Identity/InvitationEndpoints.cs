@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Tenantra.Core.Identity;
+using Tenantra.Core.Tenancy;
 using Tenantra.Data;
 using Tenantra.Server.Audit;
 using Tenantra.Server.Platform;
@@ -33,7 +34,7 @@ public static class InvitationEndpoints
             .WithDescription("Tenant name, email and role of an open invitation, for the acceptance page.");
         accept.MapPost("/accept", Accept).Validates<AcceptInvitationRequest>()
             .WithName("AcceptInvitation").WithSummary("Accept an invitation")
-            .WithDescription("Creates the account (display name and password required) or, when the email already has an account, adds the role to it.");
+            .WithDescription("Creates the account (display name and password required) or, when the email already has an account, adds the role to it — then the caller must be signed in as that account.");
     }
 
     private static string StatusOf(Invitation i, DateTimeOffset now) =>
@@ -130,7 +131,10 @@ public static class InvitationEndpoints
         var hash = SecretTokens.Hash(token.Trim());
         db.Scope.AllowLookup(hash);
         var invitation = await db.Invitations.AsTracking().SingleOrDefaultAsync(i => i.TokenHash == hash);
-        return invitation is not null && invitation.IsOpenAt(now) ? invitation : null;
+        return invitation is not null && invitation.IsOpenAt(now)
+            && await db.Tenants.AnyAsync(t => t.Id == invitation.TenantId && t.Status == TenantStatus.Active)
+            ? invitation
+            : null;
     }
 
     private static async Task<Results<Ok<InvitationPreviewResponse>, ValidationProblem>> Preview(InvitationTokenRequest request, TenantraDbContext db, TimeProvider clock)
@@ -147,7 +151,7 @@ public static class InvitationEndpoints
     }
 
     private static async Task<Results<Ok<MembershipSummary>, ValidationProblem>> Accept(
-        AcceptInvitationRequest request, TenantraDbContext db, UserManager<User> users, AuditWriter audit, TimeProvider clock)
+        AcceptInvitationRequest request, TenantraDbContext db, UserManager<User> users, Caller caller, AuditWriter audit, TimeProvider clock)
     {
         var now = clock.GetUtcNow();
         var invitation = await FindOpenAsync(request.Token!, db, now);
@@ -158,6 +162,13 @@ public static class InvitationEndpoints
 
         db.Scope.Enter(invitation.TenantId);
         var user = await users.FindByEmailAsync(invitation.Email);
+        if (user is not null && caller.UserIdOrNull != user.Id)
+        {
+            // Whoever holds the link must also hold the account: otherwise an account someone else
+            // created under this email would receive the role.
+            return Problems.Field("token", "This email already has an account. Sign in as that account, then accept the invitation.");
+        }
+
         if (user is null)
         {
             var errors = new ValidationErrors();

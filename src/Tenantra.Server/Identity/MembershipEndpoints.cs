@@ -23,8 +23,8 @@ public static class MembershipEndpoints
             .WithName("ListMemberships").WithSummary("Role assignments in the tenant")
             .WithDescription("Paged; `q` searches the member's email, `role` filters.");
         memberships.MapPost("/", Create).RequireTenant(Permission.UsersManage).Validates<CreateMembershipRequest>()
-            .WithName("CreateMembership").WithSummary("Give an existing user a role in the tenant")
-            .WithDescription("On an MSP tenant, `customerScope` is AllCustomers (default) or SelectedCustomers with `customerIds` of this MSP's customers. For people without an account, send an invitation.");
+            .WithName("CreateMembership").WithSummary("Give an account of this organisation a role in the tenant")
+            .WithDescription("On an MSP tenant, `customerScope` is AllCustomers (default) or SelectedCustomers with `customerIds` of this MSP's customers. Accounts of this tenant, its MSP or (for an MSP) its customers can be added directly; anyone else gets an invitation.");
         memberships.MapPatch("/{membershipId:guid}", Update).RequireTenant(Permission.UsersManage).Validates<UpdateMembershipRequest>()
             .WithName("UpdateMembership").WithSummary("Change a membership's role or customer reach");
         memberships.MapDelete("/{membershipId:guid}", Delete).RequireTenant(Permission.UsersManage)
@@ -56,9 +56,10 @@ public static class MembershipEndpoints
         Guid tenantId, CreateMembershipRequest request, TenantraDbContext db, UserManager<User> users, AuditWriter audit, TimeProvider clock)
     {
         var user = await users.FindByEmailAsync(request.Email!.Trim());
-        if (user is null)
+        if (user is null || !await IsOwnOrganisationAsync(db, tenantId, user.HomeTenantId))
         {
-            return Problems.Field("email", "has no account; send an invitation instead.");
+            // Accounts of other organisations join by invitation, which they accept while signed in.
+            return Problems.Field("email", "is not an account of this organisation; send an invitation instead.");
         }
 
         if (await db.Memberships.AnyAsync(m => m.TenantId == tenantId && m.UserId == user.Id && m.Role == request.Role))
@@ -129,6 +130,14 @@ public static class MembershipEndpoints
         await db.SaveChangesAsync();
         return TypedResults.NoContent();
     }
+
+    /// <summary>
+    /// Whether an account (by its home tenant) belongs to the organisation of <paramref name="tenantId"/>:
+    /// the tenant itself, its MSP, or for an MSP one of its customers. The platform reaches everyone.
+    /// </summary>
+    private static async Task<bool> IsOwnOrganisationAsync(TenantraDbContext db, Guid tenantId, Guid homeTenantId) =>
+        tenantId == Tenant.PlatformId || homeTenantId == tenantId
+        || await db.Tenants.AnyAsync(t => (t.Id == tenantId && t.ParentId == homeTenantId) || (t.Id == homeTenantId && t.ParentId == tenantId));
 
     private static Task<bool> IsLastAdminAsync(TenantraDbContext db, Membership membership) =>
         db.Memberships.AllAsync(m => m.TenantId != membership.TenantId || m.Role != Role.Admin || m.Id == membership.Id);

@@ -35,10 +35,10 @@ public sealed class TwoFactorService(TenantraDbContext db, UserManager<User> use
         return new Enrollment(Base32.Encode(key), Totp.BuildOtpAuthUri(Issuer, user.Email, key));
     }
 
-    /// <summary>Activates the enrolled secret when <paramref name="code"/> is valid; returns fresh recovery codes, or null.</summary>
+    /// <summary>Activates the enrolled, not yet active secret when <paramref name="code"/> is valid; returns fresh recovery codes, or null.</summary>
     public async Task<IReadOnlyList<string>?> EnableAsync(User user, string code)
     {
-        if (user.AuthenticatorKeyProtected is null || !await VerifyTotpAsync(user, code))
+        if (user.TwoFactorEnabled || user.AuthenticatorKeyProtected is null || !await VerifyTotpAsync(user, code))
         {
             return null;
         }
@@ -94,7 +94,4 @@ public sealed class TwoFactorService(TenantraDbContext db, UserManager<User> use
         await db.SaveChangesAsync();
         return codes;
     }
-
-    public Task<int> RemainingRecoveryCodesAsync(Guid userId) =>
-        db.RecoveryCodes.CountAsync(r => r.UserId == userId && r.UsedAt == null);
 }

@@ -30,7 +30,7 @@ public static class UserEndpoints
         users.MapPatch("/{userId:guid}", Update).RequireTenant(Permission.UsersManage).Validates<UpdateUserRequest>()
             .WithName("UpdateUser").WithSummary("Rename or disable a user owned by the tenant")
             .WithDescription("Disabling ends the user's sessions and API tokens at once.");
-        users.MapPost("/{userId:guid}/password-reset", IssuePasswordReset).RequireTenant(Permission.UsersManage)
+        users.MapPost("/{userId:guid}/password-reset", IssuePasswordReset).RequireTenant(Permission.UsersManage).RequireSession()
             .WithName("IssuePasswordReset").WithSummary("Issue a one-time password reset token for a user owned by the tenant");
     }
 
@@ -103,7 +103,7 @@ public static class UserEndpoints
             : Problems.NotFound("User");
 
     private static async Task<Results<Ok<TenantUserResponse>, ProblemHttpResult, ValidationProblem>> Update(
-        Guid tenantId, Guid userId, UpdateUserRequest request, TenantraDbContext db, UserManager<User> userManager, Caller caller, AuditWriter audit)
+        Guid tenantId, Guid userId, UpdateUserRequest request, TenantraDbContext db, Caller caller, AuditWriter audit)
     {
         var user = await db.Users.AsTracking().SingleOrDefaultAsync(u => u.Id == userId && u.HomeTenantId == tenantId);
         if (user is null)
@@ -121,7 +121,7 @@ public static class UserEndpoints
         if (request.Disabled is { } disabled && disabled != user.Disabled)
         {
             user.Disabled = disabled;
-            await userManager.UpdateSecurityStampAsync(user);
+            user.SecurityStamp = Guid.NewGuid().ToString("N"); // ends the user's sessions; saved with the audit record below
         }
 
         await audit.StageAsync(tenantId, new AuditEvent(user.Disabled && !before.Disabled ? "user.disabled" : "user.updated", "user", userId, before, new { user.DisplayName, user.Disabled }));
@@ -130,12 +130,17 @@ public static class UserEndpoints
     }
 
     private static async Task<Results<Ok<PasswordResetTokenResponse>, ProblemHttpResult>> IssuePasswordReset(
-        Guid tenantId, Guid userId, TenantraDbContext db, UserManager<User> userManager, AuditWriter audit, TimeProvider clock)
+        Guid tenantId, Guid userId, TenantraDbContext db, UserManager<User> userManager, Caller caller, AuditWriter audit, TimeProvider clock)
     {
         var user = await db.Users.AsTracking().SingleOrDefaultAsync(u => u.Id == userId && u.HomeTenantId == tenantId);
         if (user is null)
         {
             return Problems.NotFound("User owned by this tenant");
+        }
+
+        if (userId == caller.UserId)
+        {
+            return Problems.Forbidden("Change your own password with POST /api/v1/auth/password.");
         }
 
         var token = await userManager.GeneratePasswordResetTokenAsync(user);

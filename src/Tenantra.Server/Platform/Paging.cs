@@ -10,7 +10,8 @@ public sealed record PageRequest(int? Page, int? PageSize, string? Q)
 {
     public const int MaxPageSize = 200;
 
-    public int Number => Math.Max(1, Page ?? 1);
+    /// <summary>Pages beyond 1,000,000 are clamped, so the offset always fits (and is never negative).</summary>
+    public int Number => Math.Clamp(Page ?? 1, 1, 1_000_000);
 
     public int Size => Math.Clamp(PageSize ?? 50, 1, MaxPageSize);
 

@@ -37,7 +37,7 @@ public sealed class TenantAccessService(TenantraDbContext db, Caller caller)
             return new HashSet<Permission>();
         }
 
-        var platformId = await db.Tenants.Where(t => t.Kind == TenantKind.Platform).Select(t => t.Id).SingleAsync(cancellationToken);
+        var platformId = Tenant.PlatformId;
         if (caller.TokenTenantId is { } tokenTenant && tokenTenant != platformId)
         {
             return new HashSet<Permission>();

@@ -81,9 +81,8 @@ public static class TenantEndpoints
 
     private static async Task<Results<Created<TenantResponse>, ValidationProblem>> CreateMsp(CreateTenantRequest request, TenantraDbContext db, AuditWriter audit, TimeProvider clock)
     {
-        var platformId = await db.Tenants.Where(t => t.Kind == TenantKind.Platform).Select(t => t.Id).SingleAsync();
-        db.Scope.Enter(platformId);
-        return await CreateAsync(platformId, TenantKind.Msp, request, db, audit, clock);
+        db.Scope.Enter(Tenant.PlatformId);
+        return await CreateAsync(Tenant.PlatformId, TenantKind.Msp, request, db, audit, clock);
     }
 
     private static async Task<Results<Ok<Paged<TenantSummary>>, ProblemHttpResult>> ListCustomers(
@@ -110,7 +109,7 @@ public static class TenantEndpoints
     /// </summary>
     private static async Task<List<Guid>?> CustomerReachAsync(Guid mspId, TenantraDbContext db, Caller caller)
     {
-        var platformId = await db.Tenants.Where(t => t.Kind == TenantKind.Platform).Select(t => t.Id).SingleAsync();
+        var platformId = Tenant.PlatformId;
         var memberships = await db.Memberships.AsNoTracking().Include(m => m.Customers)
             .Where(m => m.UserId == caller.UserId && (m.TenantId == mspId || m.TenantId == platformId || db.Tenants.Any(t => t.Id == m.TenantId && t.ParentId == mspId)))
             .ToListAsync();

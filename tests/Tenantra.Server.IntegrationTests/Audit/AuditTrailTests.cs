@@ -297,7 +297,8 @@ public sealed class AuditTrailTests(SharedAppFixture fixture) : IClassFixture<Sh
         var msp = await Data.TenantAsync(TenantKind.Msp);
         var customer = await Data.TenantAsync(TenantKind.Customer, msp);
         var admin = await Data.UserAsync(msp, Role.Admin);
-        var joining = await Data.UserAsync(await Data.TenantAsync(TenantKind.Customer, msp), Role.Viewer);
+        // An MSP technician with no customers yet: an account of this customer's organisation.
+        var joining = await Data.UserAsync(msp, Role.Viewer, CustomerScope.SelectedCustomers);
         // Session clients: an API token's use is itself a write, which SQLite would serialise before the check.
         var first = await App.SignInAsync(admin.Email);
         var second = await App.SignInAsync(admin.Email);

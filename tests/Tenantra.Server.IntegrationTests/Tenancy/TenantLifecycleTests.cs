@@ -321,11 +321,15 @@ public sealed class TenantLifecycleTests(SharedTestApp shared) : IClassFixture<S
     [Fact]
     public async Task A_customer_admin_gives_an_existing_user_the_viewer_role_and_they_can_read()
     {
-        var customer = await Data.TenantAsync(TenantKind.Customer, await Data.TenantAsync(TenantKind.Msp));
+        var msp = await Data.TenantAsync(TenantKind.Msp);
+        var customer = await Data.TenantAsync(TenantKind.Customer, msp);
         var admin = await SignInAsync(await Data.UserAsync(customer, Role.Admin));
-        var outsider = await Data.UserAsync(await Data.TenantAsync(TenantKind.Customer, await Data.TenantAsync(TenantKind.Msp)), Role.Viewer);
+        // A technician of the customer's MSP, limited to no customer yet: same organisation, no access so far.
+        var outsider = await Data.UserAsync(msp, Role.Viewer, CustomerScope.SelectedCustomers);
         var outsiderClient = await SignInAsync(outsider);
         await outsiderClient.GetAsync($"/api/v1/tenants/{customer}").ProblemAsync(HttpStatusCode.NotFound);
+        var otherOrganisation = await Data.UserAsync(await Data.TenantAsync(TenantKind.Customer, msp), Role.Viewer);
+        await admin.PostAsJsonAsync($"/api/v1/tenants/{customer}/memberships", new { email = otherOrganisation.Email, role = "viewer" }).FieldErrorAsync("email");
 
         var membership = await admin.PostAsJsonAsync($"/api/v1/tenants/{customer}/memberships", new { email = outsider.Email, role = "viewer" }).ReadAsync(HttpStatusCode.Created);
 
@@ -361,7 +365,7 @@ public sealed class TenantLifecycleTests(SharedTestApp shared) : IClassFixture<S
         var otherMsp = await Data.TenantAsync(TenantKind.Msp);
         var b1 = await Data.TenantAsync(TenantKind.Customer, otherMsp);
         var admin = await SignInAsync(await Data.UserAsync(msp, Role.Admin));
-        var hire = await Data.UserAsync(await Data.TenantAsync(TenantKind.Customer, otherMsp), Role.Viewer);
+        var hire = await Data.UserAsync(await Data.TenantAsync(TenantKind.Customer, msp), Role.Viewer);
 
         await admin.PostAsJsonAsync($"/api/v1/tenants/{msp}/memberships",
             new { email = hire.Email, role = "analyst", customerScope = "selectedCustomers", customerIds = new[] { a1, b1 } }).FieldErrorAsync("customerIds");

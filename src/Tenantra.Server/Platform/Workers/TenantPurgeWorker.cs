@@ -7,9 +7,10 @@ using Tenantra.Server.Platform.Metrics;
 namespace Tenantra.Server.Platform.Workers;
 
 /// <summary>
-/// Purges tenants whose deletion grace period is over: each inside its own tenant scope, it
-/// removes memberships, invitations and API tokens and marks the tenant purged. The audit trail
-/// stays (it is append-only; the retention feature archives it under policy).
+/// Purges tenants whose deletion grace period is over, and the customers of a purged MSP (one
+/// level per round): each inside its own tenant scope, it removes memberships, invitations and API
+/// tokens and marks the tenant purged. The audit trail stays (it is append-only; the retention
+/// feature archives it under policy).
 /// </summary>
 public sealed class TenantPurgeWorker(IServiceScopeFactory scopes, WorkerRegistry registry, TenantraMetrics metrics, TimeProvider clock, ILogger<TenantPurgeWorker> logger)
     : TenantraWorker(scopes, registry, metrics, clock, logger)
@@ -21,8 +22,10 @@ public sealed class TenantPurgeWorker(IServiceScopeFactory scopes, WorkerRegistr
     protected override async Task RunOnceAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         var now = Clock.GetUtcNow();
-        var due = await services.GetRequiredService<TenantraDbContext>().Tenants
-            .Where(t => t.Status == TenantStatus.Deleted && t.PurgeAfter <= now)
+        var db = services.GetRequiredService<TenantraDbContext>();
+        var due = await db.Tenants
+            .Where(t => (t.Status == TenantStatus.Deleted && t.PurgeAfter <= now)
+                || (t.Status != TenantStatus.Purged && db.Tenants.Any(p => p.Id == t.ParentId && p.Status == TenantStatus.Purged)))
             .Select(t => t.Id)
             .ToListAsync(cancellationToken);
         var tenantScopes = services.GetRequiredService<ITenantScopeFactory>();
@@ -39,7 +42,9 @@ public sealed class TenantPurgeWorker(IServiceScopeFactory scopes, WorkerRegistr
         var db = tenantServices.GetRequiredService<TenantraDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var tenant = await db.Tenants.AsTracking().SingleAsync(t => t.Id == tenantId, cancellationToken);
-        if (tenant.Status != TenantStatus.Deleted || tenant.PurgeAfter > now)
+        var parentPurged = await db.Tenants.AnyAsync(p => p.Id == tenant.ParentId && p.Status == TenantStatus.Purged, cancellationToken);
+        var graceOver = tenant.Status == TenantStatus.Deleted && tenant.PurgeAfter <= now;
+        if (tenant.Status == TenantStatus.Purged || !(graceOver || parentPurged))
         {
             return;
         }
