@@ -43,6 +43,22 @@ public sealed class TenantraDbContext(DbContextOptions<TenantraDbContext> option
     /// <summary>Audit records this context has committed; a staged record that was rolled back does not count.</summary>
     public int AuditRecordsCommitted { get; private set; }
 
+    private int _auditLinkedInOpenTransaction;
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in one transaction and commits it — for a check that must hold
+    /// until the change is saved (take a lock, check, change, SaveChangesAsync inside).
+    /// </summary>
+    public async Task<T> InTransactionAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken = default)
+    {
+        await using var transaction = await Database.BeginTransactionAsync(cancellationToken);
+        var result = await work();
+        await transaction.CommitAsync(cancellationToken);
+        AuditRecordsCommitted += _auditLinkedInOpenTransaction;
+        _auditLinkedInOpenTransaction = 0;
+        return result;
+    }
+
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         RefuseWritesOutsideScope();
@@ -62,6 +78,10 @@ public sealed class TenantraDbContext(DbContextOptions<TenantraDbContext> option
             {
                 await ownTransaction.CommitAsync(cancellationToken);
                 AuditRecordsCommitted += linked;
+            }
+            else
+            {
+                _auditLinkedInOpenTransaction += linked;
             }
 
             return written;

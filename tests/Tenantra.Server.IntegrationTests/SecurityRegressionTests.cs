@@ -153,4 +153,39 @@ public sealed class SecurityRegressionTests(SharedTestApp shared) : IClassFixtur
         Assert.All(ids, id => Assert.Equal(Tenant.PlatformId, id));
         Assert.Equal(1, await App.InPlatformAsync(db => db.Tenants.CountAsync(t => t.Kind == TenantKind.Platform)));
     }
+
+    [Fact]
+    public async Task Two_admins_removing_each_other_at_once_leave_one_admin()
+    {
+        var customer = await Data.TenantAsync(TenantKind.Customer, await Data.TenantAsync(TenantKind.Msp));
+        var first = await Data.UserAsync(customer, Role.Admin);
+        var second = await Data.UserAsync(customer, Role.Admin);
+        var firstClient = await App.SignInAsync(first.Email);
+        var secondClient = await App.SignInAsync(second.Email);
+
+        var answers = await Task.WhenAll(
+            firstClient.DeleteAsync($"/api/v1/tenants/{customer}/memberships/{second.MembershipId}"),
+            secondClient.DeleteAsync($"/api/v1/tenants/{customer}/memberships/{first.MembershipId}"));
+
+        Assert.Equal(1, await App.InPlatformAsync(db => db.Memberships.CountAsync(m => m.TenantId == customer && m.Role == Role.Admin)));
+        Assert.Contains(answers, a => a.StatusCode == HttpStatusCode.NoContent);
+        Assert.DoesNotContain(answers, a => (int)a.StatusCode >= 500);
+    }
+
+    [Fact]
+    public async Task Guessing_the_current_password_inside_a_session_locks_the_account_too()
+    {
+        var user = await Data.UserAsync(await Data.TenantAsync(TenantKind.Msp), Role.Viewer);
+        var session = await App.SignInAsync(user.Email);
+
+        for (var guess = 0; guess < 5; guess++)
+        {
+            var wrong = await session.PostAsJsonAsync("/api/v1/auth/password", new { currentPassword = $"guess number {guess}", newPassword = "a brand new password" }).FieldErrorAsync("currentPassword");
+            Assert.Contains("incorrect", wrong[0].GetString(), StringComparison.Ordinal);
+        }
+
+        var locked = await session.PostAsJsonAsync("/api/v1/auth/password", new { currentPassword = TenantraTestApp.Password, newPassword = "a brand new password" }).FieldErrorAsync("currentPassword");
+        Assert.Contains("locked", locked[0].GetString(), StringComparison.Ordinal);
+        await App.CreateClient().PostAsJsonAsync("/api/v1/auth/sign-in", new { email = user.Email, password = TenantraTestApp.Password }).ProblemAsync(HttpStatusCode.Unauthorized);
+    }
 }

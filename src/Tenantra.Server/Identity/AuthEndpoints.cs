@@ -176,9 +176,14 @@ public static class AuthEndpoints
     }
 
     private static async Task<Results<NoContent, ValidationProblem>> ChangePassword(
-        ChangePasswordRequest request, HttpContext http, Caller caller, UserManager<User> users, AuditWriter audit)
+        ChangePasswordRequest request, HttpContext http, Caller caller, UserManager<User> users, SignInAttempts attempts, AuditWriter audit)
     {
         var user = await users.FindByIdAsync(caller.UserId.ToString());
+        if (await ConfirmPasswordAsync(attempts, users, user!, request.CurrentPassword!, "currentPassword") is { } refused)
+        {
+            return refused;
+        }
+
         var result = await users.ChangePasswordAsync(user!, request.CurrentPassword!, request.NewPassword!);
         if (!result.Succeeded)
         {
@@ -237,12 +242,12 @@ public static class AuthEndpoints
     }
 
     private static async Task<Results<NoContent, ValidationProblem>> Disable(
-        PasswordConfirmationRequest request, HttpContext http, Caller caller, UserManager<User> users, TwoFactorService twoFactor, AuditWriter audit)
+        PasswordConfirmationRequest request, HttpContext http, Caller caller, UserManager<User> users, SignInAttempts attempts, TwoFactorService twoFactor, AuditWriter audit)
     {
         var user = (await users.FindByIdAsync(caller.UserId.ToString()))!;
-        if (!await users.CheckPasswordAsync(user, request.Password!))
+        if (await ConfirmPasswordAsync(attempts, users, user, request.Password!, "password") is { } refused)
         {
-            return Problems.Field("password", "The password is incorrect.");
+            return refused;
         }
 
         await twoFactor.DisableAsync(user);
@@ -252,7 +257,7 @@ public static class AuthEndpoints
     }
 
     private static async Task<Results<Ok<RecoveryCodesResponse>, ValidationProblem>> RegenerateRecoveryCodes(
-        PasswordConfirmationRequest request, Caller caller, UserManager<User> users, TwoFactorService twoFactor, AuditWriter audit)
+        PasswordConfirmationRequest request, Caller caller, UserManager<User> users, SignInAttempts attempts, TwoFactorService twoFactor, AuditWriter audit)
     {
         var user = (await users.FindByIdAsync(caller.UserId.ToString()))!;
         if (!user.TwoFactorEnabled)
@@ -260,15 +265,24 @@ public static class AuthEndpoints
             return Problems.Field("password", "Enable the second factor first.");
         }
 
-        if (!await users.CheckPasswordAsync(user, request.Password!))
+        if (await ConfirmPasswordAsync(attempts, users, user, request.Password!, "password") is { } refused)
         {
-            return Problems.Field("password", "The password is incorrect.");
+            return refused;
         }
 
         var codes = await twoFactor.RegenerateRecoveryCodesAsync(user);
         await audit.WriteAsync(user.HomeTenantId, new AuditEvent("user.recovery-codes-regenerated", "user", user.Id));
         return TypedResults.Ok(new RecoveryCodesResponse(codes));
     }
+
+    /// <summary>Checks the caller's own password, counting failures towards lockout; a problem to return, or null when it matched.</summary>
+    private static async Task<ValidationProblem?> ConfirmPasswordAsync(SignInAttempts attempts, UserManager<User> users, User user, string password, string field) =>
+        await attempts.CheckPasswordAsync(users, user, password) switch
+        {
+            true => null,
+            false => Problems.Field(field, "The password is incorrect."),
+            null => Problems.Field(field, "Too many wrong passwords: the account is locked for a while."),
+        };
 
     private static class DummyHash
     {

@@ -80,56 +80,58 @@ public static class MembershipEndpoints
         return TypedResults.Created($"/api/v1/tenants/{tenantId}/memberships/{membership.Id}", await Responses(db, db.Memberships.Where(m => m.Id == membership.Id)).SingleAsync());
     }
 
-    private static async Task<Results<Ok<MembershipResponse>, ValidationProblem, ProblemHttpResult>> Update(
-        Guid tenantId, Guid membershipId, UpdateMembershipRequest request, TenantraDbContext db, AuditWriter audit)
-    {
-        var membership = await db.Memberships.AsTracking().Include(m => m.Customers).SingleOrDefaultAsync(m => m.Id == membershipId && m.TenantId == tenantId);
-        if (membership is null)
+    private static Task<Results<Ok<MembershipResponse>, ValidationProblem, ProblemHttpResult>> Update(
+        Guid tenantId, Guid membershipId, UpdateMembershipRequest request, TenantraDbContext db, AuditWriter audit) =>
+        db.InTransactionAsync<Results<Ok<MembershipResponse>, ValidationProblem, ProblemHttpResult>>(async () =>
         {
-            return Problems.NotFound("Membership");
-        }
+            var membership = await db.Memberships.AsTracking().Include(m => m.Customers).SingleOrDefaultAsync(m => m.Id == membershipId && m.TenantId == tenantId);
+            if (membership is null)
+            {
+                return Problems.NotFound("Membership");
+            }
 
-        var before = await Responses(db, db.Memberships.Where(m => m.Id == membershipId)).SingleAsync();
-        if (request.Role is { } role && role != membership.Role)
+            var before = await Responses(db, db.Memberships.Where(m => m.Id == membershipId)).SingleAsync();
+            if (request.Role is { } role && role != membership.Role)
+            {
+                if (membership.Role == Role.Admin && await IsLastAdminAsync(db, membership))
+                {
+                    return Problems.Conflict("This is the tenant's last admin; make someone else admin first.");
+                }
+
+                membership.Role = role;
+            }
+
+            if (request.CustomerScope is not null && await ApplyScopeAsync(membership, tenantId, request.CustomerScope, request.CustomerIds, db) is { } problem)
+            {
+                return problem;
+            }
+
+            var after = before with { Role = membership.Role, CustomerScope = membership.CustomerScope, CustomerIds = [.. membership.Customers.Select(c => c.CustomerTenantId)] };
+            await audit.StageAsync(tenantId, new AuditEvent("membership.updated", "membership", membershipId, before, after));
+            await db.SaveChangesAsync();
+            return TypedResults.Ok(after);
+        });
+
+    private static Task<Results<NoContent, ProblemHttpResult>> Delete(Guid tenantId, Guid membershipId, TenantraDbContext db, AuditWriter audit) =>
+        db.InTransactionAsync<Results<NoContent, ProblemHttpResult>>(async () =>
         {
+            var membership = await db.Memberships.AsTracking().SingleOrDefaultAsync(m => m.Id == membershipId && m.TenantId == tenantId);
+            if (membership is null)
+            {
+                return Problems.NotFound("Membership");
+            }
+
             if (membership.Role == Role.Admin && await IsLastAdminAsync(db, membership))
             {
                 return Problems.Conflict("This is the tenant's last admin; make someone else admin first.");
             }
 
-            membership.Role = role;
-        }
-
-        if (request.CustomerScope is not null && await ApplyScopeAsync(membership, tenantId, request.CustomerScope, request.CustomerIds, db) is { } problem)
-        {
-            return problem;
-        }
-
-        var after = before with { Role = membership.Role, CustomerScope = membership.CustomerScope, CustomerIds = [.. membership.Customers.Select(c => c.CustomerTenantId)] };
-        await audit.StageAsync(tenantId, new AuditEvent("membership.updated", "membership", membershipId, before, after));
-        await db.SaveChangesAsync();
-        return TypedResults.Ok(after);
-    }
-
-    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(Guid tenantId, Guid membershipId, TenantraDbContext db, AuditWriter audit)
-    {
-        var membership = await db.Memberships.AsTracking().SingleOrDefaultAsync(m => m.Id == membershipId && m.TenantId == tenantId);
-        if (membership is null)
-        {
-            return Problems.NotFound("Membership");
-        }
-
-        if (membership.Role == Role.Admin && await IsLastAdminAsync(db, membership))
-        {
-            return Problems.Conflict("This is the tenant's last admin; make someone else admin first.");
-        }
-
-        var before = await Responses(db, db.Memberships.Where(m => m.Id == membershipId)).SingleAsync();
-        db.Memberships.Remove(membership);
-        await audit.StageAsync(tenantId, new AuditEvent("membership.deleted", "membership", membershipId, before));
-        await db.SaveChangesAsync();
-        return TypedResults.NoContent();
-    }
+            var before = await Responses(db, db.Memberships.Where(m => m.Id == membershipId)).SingleAsync();
+            db.Memberships.Remove(membership);
+            await audit.StageAsync(tenantId, new AuditEvent("membership.deleted", "membership", membershipId, before));
+            await db.SaveChangesAsync();
+            return TypedResults.NoContent();
+        });
 
     /// <summary>
     /// Whether an account (by its home tenant) belongs to the organisation of <paramref name="tenantId"/>:
@@ -139,8 +141,15 @@ public static class MembershipEndpoints
         tenantId == Tenant.PlatformId || homeTenantId == tenantId
         || await db.Tenants.AnyAsync(t => (t.Id == tenantId && t.ParentId == homeTenantId) || (t.Id == homeTenantId && t.ParentId == tenantId));
 
-    private static Task<bool> IsLastAdminAsync(TenantraDbContext db, Membership membership) =>
-        db.Memberships.AllAsync(m => m.TenantId != membership.TenantId || m.Role != Role.Admin || m.Id == membership.Id);
+    /// <summary>
+    /// Whether <paramref name="membership"/> is its tenant's last admin. Call inside a transaction: the
+    /// no-op update locks the tenant row until commit, so two admins removing each other take turns.
+    /// </summary>
+    private static async Task<bool> IsLastAdminAsync(TenantraDbContext db, Membership membership)
+    {
+        await db.Tenants.Where(t => t.Id == membership.TenantId).ExecuteUpdateAsync(s => s.SetProperty(t => t.Name, t => t.Name));
+        return await db.Memberships.AllAsync(m => m.TenantId != membership.TenantId || m.Role != Role.Admin || m.Id == membership.Id);
+    }
 
     /// <summary>Sets the customer reach; listed customers must be this MSP's own, so no foreign tenant id can be attached.</summary>
     private static async Task<ValidationProblem?> ApplyScopeAsync(Membership membership, Guid tenantId, CustomerScope? scope, IReadOnlyList<Guid>? customerIds, TenantraDbContext db)

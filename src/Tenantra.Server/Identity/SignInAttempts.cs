@@ -57,6 +57,27 @@ public sealed class SignInAttempts(TenantraDbContext db, IOptions<IdentityOption
         return true;
     }
 
+    /// <summary>
+    /// A password check inside a session (changing the password, turning off the second factor) that
+    /// counts towards lockout like a sign-in: null when the account is locked, else whether it matched.
+    /// </summary>
+    public async Task<bool?> CheckPasswordAsync(UserManager<User> users, User user, string password)
+    {
+        if (!await TryBeginAsync(user))
+        {
+            return null;
+        }
+
+        if (await users.CheckPasswordAsync(user, password))
+        {
+            await SucceededAsync(user);
+            return true;
+        }
+
+        await FailedAsync(user);
+        return false;
+    }
+
     public Task<int> SucceededAsync(User user) =>
         db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.AccessFailedCount, 0).SetProperty(u => u.LockoutEnd, (DateTimeOffset?)null));
 
