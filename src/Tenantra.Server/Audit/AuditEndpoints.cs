@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Tenantra.Core.Audit;
@@ -75,17 +76,28 @@ public static class AuditEndpoints
     /// </summary>
     private static async Task<Paged<AuditRecordResponse>> UnfilteredPageAsync(TenantraDbContext db, Guid tenantId, PageRequest page)
     {
-        var last = await db.AuditChainHeads.Where(h => h.TenantId == tenantId).Select(h => (long?)h.LastSequence).SingleOrDefaultAsync() ?? 0;
+        var last = await s_lastSequence(db, tenantId) ?? 0;
         var first = last - ((long)(page.Number - 1) * page.Size);
-        var items = await Responses(db.AuditRecords.Where(r => r.TenantId == tenantId && r.Sequence <= first).OrderByDescending(r => r.Sequence))
-            .Take(page.Size)
-            .ToListAsync();
+        var items = await s_pageFrom(db, tenantId, first, page.Size).ToListAsync();
         return new Paged<AuditRecordResponse>(items, page.Number, page.Size, (int)Math.Min(last, int.MaxValue));
     }
 
-    private static IQueryable<AuditRecordResponse> Responses(IQueryable<AuditRecord> records) =>
-        records.Select(r => new AuditRecordResponse(r.Sequence, r.Id, r.OccurredAt, r.ActorUserId, r.ActorTokenId, r.ActorName, r.OnBehalfOfTenantId,
-            r.Action, r.TargetType, r.TargetId, r.Before, r.After, r.SourceIp, r.UserAgent, r.RequestId, r.Outcome, r.PreviousHash, r.Hash));
+    private static readonly Expression<Func<AuditRecord, AuditRecordResponse>> s_toResponse = r => new AuditRecordResponse(
+        r.Sequence, r.Id, r.OccurredAt, r.ActorUserId, r.ActorTokenId, r.ActorName, r.OnBehalfOfTenantId,
+        r.Action, r.TargetType, r.TargetId, r.Before, r.After, r.SourceIp, r.UserAgent, r.RequestId, r.Outcome, r.PreviousHash, r.Hash);
+
+    // Compiled once: the unfiltered list is the audit trail's busiest read.
+    private static readonly Func<TenantraDbContext, Guid, Task<long?>> s_lastSequence = EF.CompileAsyncQuery(
+        (TenantraDbContext db, Guid tenantId) => db.AuditChainHeads.Where(h => h.TenantId == tenantId).Select(h => (long?)h.LastSequence).SingleOrDefault());
+
+    private static readonly Func<TenantraDbContext, Guid, long, int, IAsyncEnumerable<AuditRecordResponse>> s_pageFrom = EF.CompileAsyncQuery(
+        (TenantraDbContext db, Guid tenantId, long first, int size) => db.AuditRecords
+            .Where(r => r.TenantId == tenantId && r.Sequence <= first)
+            .OrderByDescending(r => r.Sequence)
+            .Take(size)
+            .Select(s_toResponse));
+
+    private static IQueryable<AuditRecordResponse> Responses(IQueryable<AuditRecord> records) => records.Select(s_toResponse);
 
     private static async Task<Ok<AuditChainVerification>> Verify(Guid tenantId, TenantraDbContext db, CancellationToken cancellationToken) =>
         TypedResults.Ok(await AuditVerification.VerifyAsync(db, tenantId, cancellationToken));

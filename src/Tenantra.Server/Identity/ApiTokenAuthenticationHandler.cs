@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Tenantra.Core.Identity;
 using Tenantra.Core.Tenancy;
 using Tenantra.Data;
 using Tenantra.Server.Platform.Metrics;
@@ -27,6 +28,15 @@ internal sealed class ApiTokenAuthenticationHandler(
     public const string SchemeName = "ApiToken";
     public const string TokenPrefix = "tnt_";
 
+    // Compiled once: this runs on every API request that carries a token.
+    private static readonly Func<TenantraDbContext, string, Task<TokenWithOwner?>> s_findToken = EF.CompileAsyncQuery(
+        (TenantraDbContext db, string hash) => db.ApiTokens.AsNoTracking()
+            .Where(t => t.SecretHash == hash)
+            .Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new TokenWithOwner(t, u.Email, u.Disabled))
+            .SingleOrDefault());
+
+    private sealed record TokenWithOwner(ApiToken Token, string Email, bool Disabled);
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         string? header = Request.Headers.Authorization;
@@ -43,10 +53,7 @@ internal sealed class ApiTokenAuthenticationHandler(
 
         var hash = SecretTokens.Hash(secret);
         db.Scope.AllowLookup(hash);
-        var found = await db.ApiTokens.AsNoTracking()
-            .Where(t => t.SecretHash == hash)
-            .Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new { Token = t, u.Email, u.Disabled })
-            .SingleOrDefaultAsync(Context.RequestAborted);
+        var found = await s_findToken(db, hash);
         var now = clock.GetUtcNow();
         if (found is null || !found.Token.IsActiveAt(now) || found.Disabled)
         {

@@ -14,6 +14,16 @@ namespace Tenantra.Server.Tenancy;
 /// </summary>
 public sealed class TenantAccessService(TenantraDbContext db, Caller caller)
 {
+    // Compiled once: these run on every tenant-scoped request.
+    private static readonly Func<TenantraDbContext, Guid, IAsyncEnumerable<Tenant>> s_tenantWithAncestors = EF.CompileAsyncQuery(
+        (TenantraDbContext db, Guid tenantId) => db.Tenants.AsNoTracking().Where(t =>
+            t.Id == tenantId
+            || db.Tenants.Where(c => c.Id == tenantId).Select(c => c.ParentId).Contains(t.Id)
+            || db.Tenants.Where(p => db.Tenants.Where(c => c.Id == tenantId).Select(c => c.ParentId).Contains(p.Id)).Select(p => p.ParentId).Contains(t.Id)));
+
+    private static readonly Func<TenantraDbContext, Guid, IAsyncEnumerable<Membership>> s_membershipsOf = EF.CompileAsyncQuery(
+        (TenantraDbContext db, Guid userId) => db.Memberships.AsNoTracking().Include(m => m.Customers).Where(m => m.UserId == userId));
+
     private readonly Dictionary<Guid, TenantAccess> _resolved = [];
     private List<Membership>? _memberships;
 
@@ -56,11 +66,7 @@ public sealed class TenantAccessService(TenantraDbContext db, Caller caller)
         }
 
         // The tenant and its ancestors (the hierarchy is at most three deep) in one query.
-        var parentIds = db.Tenants.Where(t => t.Id == tenantId).Select(t => t.ParentId);
-        var grandparentIds = db.Tenants.Where(t => parentIds.Contains(t.Id)).Select(t => t.ParentId);
-        var chain = await db.Tenants.AsNoTracking()
-            .Where(t => t.Id == tenantId || parentIds.Contains(t.Id) || grandparentIds.Contains(t.Id))
-            .ToListAsync(cancellationToken);
+        var chain = await s_tenantWithAncestors(db, tenantId).ToListAsync(cancellationToken);
         var target = chain.SingleOrDefault(t => t.Id == tenantId);
         if (target is null)
         {
@@ -92,7 +98,7 @@ public sealed class TenantAccessService(TenantraDbContext db, Caller caller)
             return _memberships;
         }
 
-        _memberships = await db.Memberships.AsNoTracking().Include(m => m.Customers).Where(m => m.UserId == caller.UserId).ToListAsync(cancellationToken);
+        _memberships = await s_membershipsOf(db, caller.UserId).ToListAsync(cancellationToken);
         return _memberships;
     }
 
