@@ -65,7 +65,8 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        NpgsqlConnection.ClearAllPools();
+        // No ClearAllPools: it would also drop other test classes' pooled connections mid-test.
+        // DROP … WITH (FORCE) ends this database's sessions (scripts/postgres lets the owner do so).
         if (_postgresName is not null)
         {
             await using var connection = new NpgsqlConnection(Required("TENANTRA_TEST_POSTGRES_OWNER"));
