@@ -20,7 +20,7 @@ namespace Tenantra.Server.IntegrationTests.Audit;
 /// never a secret; the chain stays contiguous under concurrent writes and cannot be rewritten by
 /// the application.
 /// </summary>
-public sealed class AuditTrailTests(SharedAppFixture fixture) : IClassFixture<SharedAppFixture>
+public sealed class AuditTrailTests(SharedTestApp fixture) : IClassFixture<SharedTestApp>
 {
     private const string UserAgent = "Tenantra-AuditTrailTests/1.0";
 
