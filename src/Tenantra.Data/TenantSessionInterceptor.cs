@@ -9,7 +9,8 @@ namespace Tenantra.Data;
 /// (<c>tenantra.tenant_ids</c>, <c>tenantra.lookup_hash</c>) are made to match the current
 /// <see cref="TenantScope"/> — after every open (a pooled connection never carries an earlier
 /// tenant into this scope) and whenever the scope changed since they were last set (a connection
-/// held open across a request sees the scope the request entered), and once per transaction. An unentered scope sets them
+/// held open across a request sees the scope the request entered), and again after a transaction
+/// they were set in has ended. An unentered scope sets them
 /// empty, which matches no row.
 /// </summary>
 internal sealed class TenantSessionInterceptor(TenantScope scope) : DbConnectionInterceptor, IDbCommandInterceptor
@@ -17,6 +18,10 @@ internal sealed class TenantSessionInterceptor(TenantScope scope) : DbConnection
     private const string Sql = "SELECT set_config('tenantra.tenant_ids', @ids, false), set_config('tenantra.lookup_hash', @lookup, false)";
 
     private string? _applied;
+
+    // The transaction the settings were last set in, if any: a rollback undoes settings made inside a
+    // transaction, never those made before it.
+    private Guid? _appliedInTransaction;
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => _applied = null;
 
@@ -62,33 +67,36 @@ internal sealed class TenantSessionInterceptor(TenantScope scope) : DbConnection
         return result;
     }
 
+    private string Wanted => $"{string.Join(',', scope.TenantIds)}|{scope.LookupHash}";
+
     /// <summary>
-    /// The settings this command needs, tagged with the transaction it runs in: settings made
-    /// inside a transaction are undone if it rolls back, so they are set again once per transaction
-    /// and again after it ends.
+    /// Whether the connection's settings may differ from the scope: never set since open, set for
+    /// another scope, or set inside a transaction other than the current one (which may have rolled back).
     /// </summary>
-    private string Wanted(CommandEventData eventData) =>
-        $"{string.Join(',', scope.TenantIds)}|{scope.LookupHash}|{eventData.Context?.Database.CurrentTransaction?.TransactionId}";
+    private bool Stale(string wanted, Guid? transaction) =>
+        wanted != _applied || (_appliedInTransaction is { } setIn && setIn != transaction);
 
     private void Apply(DbConnection connection, CommandEventData eventData)
     {
-        var wanted = Wanted(eventData);
-        if (wanted != _applied)
+        var wanted = Wanted;
+        var transaction = eventData.Context?.Database.CurrentTransaction?.TransactionId;
+        if (Stale(wanted, transaction))
         {
             using var command = CreateCommand(connection);
             command.ExecuteNonQuery();
-            _applied = wanted;
+            (_applied, _appliedInTransaction) = (wanted, transaction);
         }
     }
 
     private async Task ApplyAsync(DbConnection connection, CommandEventData eventData, CancellationToken cancellationToken)
     {
-        var wanted = Wanted(eventData);
-        if (wanted != _applied)
+        var wanted = Wanted;
+        var transaction = eventData.Context?.Database.CurrentTransaction?.TransactionId;
+        if (Stale(wanted, transaction))
         {
             await using var command = CreateCommand(connection);
             await command.ExecuteNonQueryAsync(cancellationToken);
-            _applied = wanted;
+            (_applied, _appliedInTransaction) = (wanted, transaction);
         }
     }
 

@@ -63,6 +63,7 @@ internal static class AuditOverhead
         await using var scope = services.GetRequiredService<ITenantScopeFactory>().Enter(tenantId);
         var db = scope.ServiceProvider.GetRequiredService<TenantraDbContext>();
         var watch = Stopwatch.StartNew();
+        // Both variants read first and then save in one transaction, as a request does.
         var flag = await db.FeatureOverrides.AsTracking().SingleOrDefaultAsync(f => f.TenantId == tenantId && f.FeatureKey == key);
         if (flag is null)
         {
