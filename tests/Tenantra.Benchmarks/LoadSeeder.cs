@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -9,6 +7,7 @@ using Tenantra.Core.Identity;
 using Tenantra.Core.Tenancy;
 using Tenantra.Data;
 using Tenantra.Server.Hosting;
+using Tenantra.Server.Identity;
 
 namespace Tenantra.Benchmarks;
 
@@ -34,7 +33,7 @@ internal static class LoadSeeder
         var clock = Stopwatch.StartNew();
 
         var admin = await app.Services.GetRequiredService<Bootstrapper>().CreatePlatformAdminAsync($"bench-{Guid.NewGuid():N}@bench.example", "Bench", null);
-        var token = "tnt_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+        var token = SecretTokens.New(ApiTokenAuthenticationHandler.TokenPrefix);
         var tenantIds = new List<Guid>();
         await using (var scope = app.Services.CreateAsyncScope())
         {
@@ -57,7 +56,7 @@ internal static class LoadSeeder
                 UserId = adminUser.Id,
                 Name = "bench",
                 Prefix = token[..10],
-                SecretHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token))),
+                SecretHash = SecretTokens.Hash(token),
                 Scopes = [Permissions.ScopeName(Permission.AuditRead), Permissions.ScopeName(Permission.TenantRead), Permissions.ScopeName(Permission.UsersRead)],
                 CreatedAt = DateTimeOffset.UtcNow,
                 ExpiresAt = DateTimeOffset.UtcNow.AddDays(1),

@@ -1,10 +1,9 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Tenantra.Core.Identity;
 using Tenantra.Core.Tenancy;
 using Tenantra.Data;
+using Tenantra.Server.Identity;
 
 namespace Tenantra.TestCommon;
 
@@ -45,10 +44,18 @@ public sealed class TestData(TenantraTestApp app)
         });
     }
 
+    /// <summary>A customer tenant (under <paramref name="parentId"/>, else the platform) and a signed-in admin of it.</summary>
+    public async Task<(Guid Tenant, HttpClient Admin)> TenantWithAdminAsync(Guid? parentId = null, string? name = null)
+    {
+        var tenant = await TenantAsync(TenantKind.Customer, parentId, name);
+        var admin = await UserAsync(tenant, Role.Admin);
+        return (tenant, await app.SignInAsync(admin.Email));
+    }
+
     /// <summary>An API token of <paramref name="user"/> in <paramref name="tenantId"/> with the given scopes (all the user's by default).</summary>
     public async Task<string> TokenAsync(TestUser user, Guid tenantId, IEnumerable<Permission>? scopes = null, DateTimeOffset? expiresAt = null)
     {
-        var secret = "tnt_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+        var secret = SecretTokens.New(ApiTokenAuthenticationHandler.TokenPrefix);
         await app.InTenantAsync(tenantId, async services =>
         {
             var db = services.GetRequiredService<TenantraDbContext>();
@@ -58,7 +65,7 @@ public sealed class TestData(TenantraTestApp app)
                 UserId = user.Id,
                 Name = "test token",
                 Prefix = secret[..10],
-                SecretHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret))),
+                SecretHash = SecretTokens.Hash(secret),
                 Scopes = [.. (scopes ?? Enum.GetValues<Permission>()).Select(Permissions.ScopeName)],
                 CreatedAt = DateTimeOffset.UtcNow,
                 ExpiresAt = expiresAt ?? DateTimeOffset.UtcNow.AddDays(1),

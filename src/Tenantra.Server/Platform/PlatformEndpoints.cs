@@ -100,7 +100,7 @@ public static class PlatformEndpoints
     private static async Task<Ok<SystemStatusResponse>> GetStatus(TenantraDbContext db, DatabaseOptions options, WorkerRegistry workers, TimeProvider clock)
     {
         var applied = (await db.Database.GetAppliedMigrationsAsync()).ToList();
-        var pending = DatabaseMigrator.KnownMigrations().Except(applied).ToList();
+        var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
         var now = clock.GetUtcNow();
         var heartbeats = await db.WorkerHeartbeats.AsNoTracking().OrderBy(w => w.NodeId).ThenBy(w => w.Worker).ToListAsync();
         return TypedResults.Ok(new SystemStatusResponse(

@@ -1,20 +1,24 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Tenantra.Data;
 using Tenantra.Server.Platform.Workers;
 
 namespace Tenantra.Server.Platform;
 
-/// <summary>Ready when the database answers, no migration is pending and this node's workers beat.</summary>
-internal sealed class ReadinessCheck(DatabaseMigrator migrator, WorkerRegistry registry, IEnumerable<IHostedService> hosted) : IHealthCheck
+/// <summary>
+/// Ready when the database answers (as the application role, like every request), no migration is
+/// pending and this node's workers beat.
+/// </summary>
+internal sealed class ReadinessCheck(TenantraDbContext db, WorkerRegistry registry, IEnumerable<IHostedService> hosted) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
-            var pending = await migrator.PendingAsync(cancellationToken);
-            if (pending.Count > 0)
+            var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).Count();
+            if (pending > 0)
             {
-                return HealthCheckResult.Unhealthy($"{pending.Count} migrations pending: run `tenantra migrate`.");
+                return HealthCheckResult.Unhealthy($"{pending} migrations pending: run `tenantra migrate`.");
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -23,7 +23,7 @@ public sealed class ApiTokenTests(SharedTestApp shared) : IClassFixture<SharedTe
     [Fact]
     public async Task A_created_token_is_shown_once_and_stored_only_as_its_sha256()
     {
-        var (tenant, admin) = await TenantWithAdminAsync();
+        var (tenant, admin) = await Data.TenantWithAdminAsync();
 
         var created = await admin.PostAsJsonAsync($"/api/v1/tenants/{tenant}/api-tokens", new { name = "PSA sync", scopes = new[] { "tenant:read" } }).ReadAsync(HttpStatusCode.Created);
 
@@ -43,7 +43,7 @@ public sealed class ApiTokenTests(SharedTestApp shared) : IClassFixture<SharedTe
     [Fact]
     public async Task A_token_expires_after_ninety_days_by_default()
     {
-        var (tenant, admin) = await TenantWithAdminAsync();
+        var (tenant, admin) = await Data.TenantWithAdminAsync();
         var before = DateTimeOffset.UtcNow;
 
         var created = await admin.PostAsJsonAsync($"/api/v1/tenants/{tenant}/api-tokens", new { name = "default expiry", scopes = new[] { "tenant:read" } }).ReadAsync(HttpStatusCode.Created);
@@ -55,7 +55,7 @@ public sealed class ApiTokenTests(SharedTestApp shared) : IClassFixture<SharedTe
     [Fact]
     public async Task Members_without_user_management_see_and_revoke_only_their_own_tokens()
     {
-        var (tenant, admin) = await TenantWithAdminAsync();
+        var (tenant, admin) = await Data.TenantWithAdminAsync();
         var analyst = await App.SignInAsync((await Data.UserAsync(tenant, Role.Analyst)).Email);
         var adminToken = await admin.PostAsJsonAsync($"/api/v1/tenants/{tenant}/api-tokens", new { name = "admin's", scopes = new[] { "tenant:read" } }).ReadAsync(HttpStatusCode.Created);
         var analystToken = await analyst.PostAsJsonAsync($"/api/v1/tenants/{tenant}/api-tokens", new { name = "analyst's", scopes = new[] { "tenant:read" } }).ReadAsync(HttpStatusCode.Created);
@@ -75,7 +75,7 @@ public sealed class ApiTokenTests(SharedTestApp shared) : IClassFixture<SharedTe
     [Fact]
     public async Task A_token_authenticates_and_records_its_last_use()
     {
-        var (tenant, admin) = await TenantWithAdminAsync();
+        var (tenant, admin) = await Data.TenantWithAdminAsync();
         var created = await admin.PostAsJsonAsync($"/api/v1/tenants/{tenant}/api-tokens", new { name = "reader", scopes = new[] { "tenant:read", "users:read" } }).ReadAsync(HttpStatusCode.Created);
         var id = created.GetProperty("apiToken").GetProperty("id").GetGuid();
         Assert.Null((await TokenRowAsync(tenant, id)).LastUsedAt);
@@ -92,7 +92,7 @@ public sealed class ApiTokenTests(SharedTestApp shared) : IClassFixture<SharedTe
     [Fact]
     public async Task A_revoked_token_is_refused_at_once()
     {
-        var (tenant, admin) = await TenantWithAdminAsync();
+        var (tenant, admin) = await Data.TenantWithAdminAsync();
         var created = await admin.PostAsJsonAsync($"/api/v1/tenants/{tenant}/api-tokens", new { name = "soon revoked", scopes = new[] { "tenant:read" } }).ReadAsync(HttpStatusCode.Created);
         var client = App.CreateTokenClient(created.Text("token"));
         await client.GetAsync($"/api/v1/tenants/{tenant}").ReadAsync(HttpStatusCode.OK);
@@ -156,7 +156,7 @@ public sealed class ApiTokenTests(SharedTestApp shared) : IClassFixture<SharedTe
     [Fact]
     public async Task Unknown_scope_names_are_a_400_on_scopes()
     {
-        var (tenant, admin) = await TenantWithAdminAsync();
+        var (tenant, admin) = await Data.TenantWithAdminAsync();
 
         await admin.PostAsJsonAsync($"/api/v1/tenants/{tenant}/api-tokens", new { name = "typo", scopes = new[] { "tenant:reed" } }).FieldErrorAsync("scopes");
     }
@@ -246,7 +246,7 @@ public sealed class ApiTokenTests(SharedTestApp shared) : IClassFixture<SharedTe
     [Fact]
     public async Task Tokens_of_a_disabled_user_are_refused()
     {
-        var (tenant, admin) = await TenantWithAdminAsync();
+        var (tenant, admin) = await Data.TenantWithAdminAsync();
         var owner = await Data.UserAsync(tenant, Role.Analyst);
         var client = App.CreateTokenClient(await Data.TokenAsync(owner, tenant, [Permission.TenantRead]));
         await client.GetAsync($"/api/v1/tenants/{tenant}").ReadAsync(HttpStatusCode.OK);
@@ -254,13 +254,6 @@ public sealed class ApiTokenTests(SharedTestApp shared) : IClassFixture<SharedTe
         await admin.PatchAsJsonAsync($"/api/v1/tenants/{tenant}/users/{owner.Id}", new { disabled = true }).ReadAsync(HttpStatusCode.OK);
 
         await client.GetAsync($"/api/v1/tenants/{tenant}").ProblemAsync(HttpStatusCode.Unauthorized);
-    }
-
-    private async Task<(Guid Tenant, HttpClient Admin)> TenantWithAdminAsync()
-    {
-        var tenant = await Data.TenantAsync(TenantKind.Customer);
-        var admin = await Data.UserAsync(tenant, Role.Admin);
-        return (tenant, await App.SignInAsync(admin.Email));
     }
 
     private async Task<(Guid Msp, Guid A1, Guid A2, HttpClient MspAdmin)> MspWithTwoCustomersAsync()

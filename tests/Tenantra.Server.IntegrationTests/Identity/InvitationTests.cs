@@ -26,7 +26,7 @@ public sealed class InvitationTests(SharedTestApp shared) : IClassFixture<Shared
     [Fact]
     public async Task A_created_invitation_returns_its_token_once_and_the_list_shows_it_open_without_the_token()
     {
-        var (tenant, admin) = await TenantWithAdminAsync();
+        var (tenant, admin) = await Data.TenantWithAdminAsync();
         var email = NewEmail();
 
         var created = await admin.PostAsJsonAsync($"/api/v1/tenants/{tenant}/invitations", new { email, role = "analyst" }).ReadAsync(HttpStatusCode.Created);
@@ -51,7 +51,7 @@ public sealed class InvitationTests(SharedTestApp shared) : IClassFixture<Shared
     [Fact]
     public async Task Preview_shows_the_tenant_name_email_and_role()
     {
-        var (tenant, admin) = await TenantWithAdminAsync("Preview Dental");
+        var (tenant, admin) = await Data.TenantWithAdminAsync(name: "Preview Dental");
         var email = NewEmail();
         var token = await InviteAsync(admin, tenant, email, "auditor");
 
@@ -66,7 +66,7 @@ public sealed class InvitationTests(SharedTestApp shared) : IClassFixture<Shared
     [Fact]
     public async Task Accepting_creates_the_account_with_the_role_and_the_invitee_can_sign_in()
     {
-        var (tenant, admin) = await TenantWithAdminAsync();
+        var (tenant, admin) = await Data.TenantWithAdminAsync();
         var email = NewEmail();
         var token = await InviteAsync(admin, tenant, email, "analyst");
 
@@ -90,7 +90,7 @@ public sealed class InvitationTests(SharedTestApp shared) : IClassFixture<Shared
     [Fact]
     public async Task Accepting_a_new_account_needs_a_display_name_and_a_valid_password_and_leaves_the_invitation_open()
     {
-        var (tenant, admin) = await TenantWithAdminAsync();
+        var (tenant, admin) = await Data.TenantWithAdminAsync();
         var token = await InviteAsync(admin, tenant, NewEmail(), "viewer");
 
         await App.CreateClient().PostAsJsonAsync(Accept, new { token, password = NewPassword }).FieldErrorAsync("displayName");
@@ -103,7 +103,7 @@ public sealed class InvitationTests(SharedTestApp shared) : IClassFixture<Shared
     [Fact]
     public async Task An_invitation_cannot_be_accepted_twice()
     {
-        var (tenant, admin) = await TenantWithAdminAsync();
+        var (tenant, admin) = await Data.TenantWithAdminAsync();
         var email = NewEmail();
         var token = await InviteAsync(admin, tenant, email, "viewer");
         await App.CreateClient().PostAsJsonAsync(Accept, new { token, displayName = "Once", password = NewPassword }).ReadAsync(HttpStatusCode.OK);
@@ -117,7 +117,7 @@ public sealed class InvitationTests(SharedTestApp shared) : IClassFixture<Shared
     [Fact]
     public async Task A_revoked_invitation_cannot_be_accepted()
     {
-        var (tenant, admin) = await TenantWithAdminAsync();
+        var (tenant, admin) = await Data.TenantWithAdminAsync();
         var email = NewEmail();
         var created = await admin.PostAsJsonAsync($"/api/v1/tenants/{tenant}/invitations", new { email, role = "viewer" }).ReadAsync(HttpStatusCode.Created);
         var id = created.GetProperty("invitation").GetProperty("id").GetGuid();
@@ -134,7 +134,7 @@ public sealed class InvitationTests(SharedTestApp shared) : IClassFixture<Shared
     [Fact]
     public async Task An_expired_invitation_cannot_be_accepted()
     {
-        var (tenant, admin) = await TenantWithAdminAsync();
+        var (tenant, admin) = await Data.TenantWithAdminAsync();
         var email = NewEmail();
         var token = "inv_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var adminId = await App.InPlatformAsync(db => db.Memberships.Where(m => m.TenantId == tenant).Select(m => m.UserId).FirstAsync());
@@ -166,7 +166,7 @@ public sealed class InvitationTests(SharedTestApp shared) : IClassFixture<Shared
     [Fact]
     public async Task Inviting_an_existing_user_adds_a_membership_without_touching_their_password()
     {
-        var (tenant, admin) = await TenantWithAdminAsync();
+        var (tenant, admin) = await Data.TenantWithAdminAsync();
         var existing = await Data.UserAsync(await Data.TenantAsync(TenantKind.Customer), Role.Admin);
         var token = await InviteAsync(admin, tenant, existing.Email, "viewer");
         var preview = await App.CreateClient().PostAsJsonAsync(Preview, new { token }).ReadAsync(HttpStatusCode.OK);
@@ -191,21 +191,21 @@ public sealed class InvitationTests(SharedTestApp shared) : IClassFixture<Shared
     [Fact]
     public async Task A_second_open_invitation_for_the_same_email_is_a_400_on_email()
     {
-        var (tenant, admin) = await TenantWithAdminAsync();
+        var (tenant, admin) = await Data.TenantWithAdminAsync();
         var email = NewEmail();
         await InviteAsync(admin, tenant, email, "viewer");
 
         await admin.PostAsJsonAsync($"/api/v1/tenants/{tenant}/invitations", new { email, role = "analyst" }).FieldErrorAsync("email");
         await admin.PostAsJsonAsync($"/api/v1/tenants/{tenant}/invitations", new { email = email.ToUpperInvariant(), role = "viewer" }).FieldErrorAsync("email");
 
-        var (other, otherAdmin) = await TenantWithAdminAsync();
+        var (other, otherAdmin) = await Data.TenantWithAdminAsync();
         await InviteAsync(otherAdmin, other, email, "viewer");
     }
 
     [Fact]
     public async Task Only_user_managers_can_invite()
     {
-        var (tenant, _) = await TenantWithAdminAsync();
+        var (tenant, _) = await Data.TenantWithAdminAsync();
         var analyst = await Data.UserAsync(tenant, Role.Analyst);
         var client = await App.SignInAsync(analyst.Email);
 
@@ -213,13 +213,6 @@ public sealed class InvitationTests(SharedTestApp shared) : IClassFixture<Shared
 
         var listed = await client.GetAsync($"/api/v1/tenants/{tenant}/invitations").ReadAsync(HttpStatusCode.OK);
         Assert.Equal(0, listed.GetProperty("total").GetInt32());
-    }
-
-    private async Task<(Guid Tenant, HttpClient Admin)> TenantWithAdminAsync(string? name = null)
-    {
-        var tenant = await Data.TenantAsync(TenantKind.Customer, name: name);
-        var admin = await Data.UserAsync(tenant, Role.Admin);
-        return (tenant, await App.SignInAsync(admin.Email));
     }
 
     private static async Task<string> InviteAsync(HttpClient admin, Guid tenant, string email, string role) =>

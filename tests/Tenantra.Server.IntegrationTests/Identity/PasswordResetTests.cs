@@ -20,7 +20,7 @@ public sealed class PasswordResetTests(SharedTestApp shared) : IClassFixture<Sha
     [Fact]
     public async Task An_admin_issued_token_sets_a_new_password_and_the_old_one_stops_working()
     {
-        var (tenant, admin) = await TenantWithAdminAsync();
+        var (tenant, admin) = await Data.TenantWithAdminAsync();
         var user = await Data.UserAsync(tenant, Role.Viewer);
         var before = DateTimeOffset.UtcNow;
 
@@ -36,7 +36,7 @@ public sealed class PasswordResetTests(SharedTestApp shared) : IClassFixture<Sha
     [Fact]
     public async Task A_reset_token_works_only_once()
     {
-        var (tenant, admin) = await TenantWithAdminAsync();
+        var (tenant, admin) = await Data.TenantWithAdminAsync();
         var user = await Data.UserAsync(tenant, Role.Viewer);
         var token = (await admin.PostAsync($"/api/v1/tenants/{tenant}/users/{user.Id}/password-reset", null).ReadAsync(HttpStatusCode.OK)).Text("token");
         await App.CreateClient().PostAsJsonAsync(Reset, new { email = user.Email, token, newPassword = NewPassword }).ReadAsync(HttpStatusCode.NoContent);
@@ -50,7 +50,7 @@ public sealed class PasswordResetTests(SharedTestApp shared) : IClassFixture<Sha
     [Fact]
     public async Task A_garbage_token_is_a_400_on_token()
     {
-        var (tenant, _) = await TenantWithAdminAsync();
+        var (tenant, _) = await Data.TenantWithAdminAsync();
         var user = await Data.UserAsync(tenant, Role.Viewer);
 
         await App.CreateClient().PostAsJsonAsync(Reset, new { email = user.Email, token = "CfDJ8garbage-token-value", newPassword = NewPassword }).FieldErrorAsync("token");
@@ -61,7 +61,7 @@ public sealed class PasswordResetTests(SharedTestApp shared) : IClassFixture<Sha
     [Fact]
     public async Task A_token_issued_for_one_user_does_not_reset_another()
     {
-        var (tenant, admin) = await TenantWithAdminAsync();
+        var (tenant, admin) = await Data.TenantWithAdminAsync();
         var user = await Data.UserAsync(tenant, Role.Viewer);
         var other = await Data.UserAsync(tenant, Role.Viewer);
         var token = (await admin.PostAsync($"/api/v1/tenants/{tenant}/users/{user.Id}/password-reset", null).ReadAsync(HttpStatusCode.OK)).Text("token");
@@ -74,7 +74,7 @@ public sealed class PasswordResetTests(SharedTestApp shared) : IClassFixture<Sha
     [Fact]
     public async Task A_too_short_new_password_is_a_400_on_new_password_and_keeps_the_token_usable()
     {
-        var (tenant, admin) = await TenantWithAdminAsync();
+        var (tenant, admin) = await Data.TenantWithAdminAsync();
         var user = await Data.UserAsync(tenant, Role.Viewer);
         var token = (await admin.PostAsync($"/api/v1/tenants/{tenant}/users/{user.Id}/password-reset", null).ReadAsync(HttpStatusCode.OK)).Text("token");
 
@@ -86,7 +86,7 @@ public sealed class PasswordResetTests(SharedTestApp shared) : IClassFixture<Sha
     [Fact]
     public async Task Resetting_the_password_ends_open_sessions_and_lifts_a_lockout()
     {
-        var (tenant, admin) = await TenantWithAdminAsync();
+        var (tenant, admin) = await Data.TenantWithAdminAsync();
         var user = await Data.UserAsync(tenant, Role.Viewer);
         var session = await App.SignInAsync(user.Email);
         for (var attempt = 1; attempt <= 5; attempt++)
@@ -105,7 +105,7 @@ public sealed class PasswordResetTests(SharedTestApp shared) : IClassFixture<Sha
     public async Task Issuing_for_a_member_whose_home_is_another_tenant_is_404()
     {
         var msp = await Data.TenantAsync(TenantKind.Msp);
-        var (customer, admin) = await TenantWithAdminAsync(msp);
+        var (customer, admin) = await Data.TenantWithAdminAsync(msp);
         var technician = await Data.UserAsync(msp, Role.Analyst);
         await admin.PostAsJsonAsync($"/api/v1/tenants/{customer}/memberships", new { email = technician.Email, role = "viewer" }).ReadAsync(HttpStatusCode.Created);
         var listed = await admin.GetAsync($"/api/v1/tenants/{customer}/users/{technician.Id}").ReadAsync(HttpStatusCode.OK);
@@ -120,7 +120,7 @@ public sealed class PasswordResetTests(SharedTestApp shared) : IClassFixture<Sha
     [Fact]
     public async Task Only_user_managers_can_issue_reset_tokens()
     {
-        var (tenant, _) = await TenantWithAdminAsync();
+        var (tenant, _) = await Data.TenantWithAdminAsync();
         var viewer = await Data.UserAsync(tenant, Role.Viewer);
         var target = await Data.UserAsync(tenant, Role.Viewer);
         var client = await App.SignInAsync(viewer.Email);
@@ -131,7 +131,7 @@ public sealed class PasswordResetTests(SharedTestApp shared) : IClassFixture<Sha
     [Fact]
     public async Task Creating_a_user_without_a_password_returns_a_reset_token_that_sets_the_first_password()
     {
-        var (tenant, admin) = await TenantWithAdminAsync();
+        var (tenant, admin) = await Data.TenantWithAdminAsync();
 
         var created = await admin.PostAsJsonAsync($"/api/v1/tenants/{tenant}/users",
             new { email = $"first-{Guid.NewGuid():N}@test.example", displayName = "First Password", role = "viewer" }).ReadAsync(HttpStatusCode.Created);
@@ -146,18 +146,11 @@ public sealed class PasswordResetTests(SharedTestApp shared) : IClassFixture<Sha
     [Fact]
     public async Task Creating_a_user_with_a_password_returns_no_reset_token()
     {
-        var (tenant, admin) = await TenantWithAdminAsync();
+        var (tenant, admin) = await Data.TenantWithAdminAsync();
 
         var created = await admin.PostAsJsonAsync($"/api/v1/tenants/{tenant}/users",
             new { email = $"with-pw-{Guid.NewGuid():N}@test.example", displayName = "With Password", role = "viewer", password = NewPassword }).ReadAsync(HttpStatusCode.Created);
 
         Assert.Equal(System.Text.Json.JsonValueKind.Null, created.GetProperty("passwordResetToken").ValueKind);
-    }
-
-    private async Task<(Guid Tenant, HttpClient Admin)> TenantWithAdminAsync(Guid? parent = null)
-    {
-        var tenant = await Data.TenantAsync(TenantKind.Customer, parent);
-        var admin = await Data.UserAsync(tenant, Role.Admin);
-        return (tenant, await App.SignInAsync(admin.Email));
     }
 }
