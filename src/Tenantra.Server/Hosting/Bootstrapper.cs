@@ -58,13 +58,9 @@ public sealed class Bootstrapper(IServiceScopeFactory scopes, TimeProvider clock
         var generated = password is null;
         password ??= SecretTokens.New("", 18);
         var user = new User { Email = email, NormalizedEmail = users.NormalizeEmail(email), DisplayName = displayName, HomeTenantId = platformId, CreatedAt = clock.GetUtcNow() };
-        foreach (var validator in users.PasswordValidators)
+        if (await users.TrySetNewPasswordAsync(user, password) is { Succeeded: false } refused)
         {
-            var check = await validator.ValidateAsync(users, user, password);
-            if (!check.Succeeded)
-            {
-                throw new ArgumentException(string.Join(" ", check.Errors.Select(e => e.Description)), nameof(password));
-            }
+            throw new ArgumentException(string.Join(" ", refused.Errors.Select(e => e.Description)), nameof(password));
         }
 
         if (await users.FindByEmailAsync(email) is not null)
@@ -72,7 +68,6 @@ public sealed class Bootstrapper(IServiceScopeFactory scopes, TimeProvider clock
             throw new ArgumentException($"A user with email {email} already exists.", nameof(email));
         }
 
-        user.PasswordHash = users.PasswordHasher.HashPassword(user, password);
         db.Users.Add(user);
         db.Memberships.Add(new Membership { TenantId = platformId, UserId = user.Id, Role = Role.Admin, CreatedAt = user.CreatedAt });
         await scope.ServiceProvider.GetRequiredService<AuditWriter>().StageAsync(platformId, new AuditEvent("user.created", "user", user.Id, After: new { user.Email, Role = Role.Admin }) { ActorName = "cli" });

@@ -187,16 +187,11 @@ public static class InvitationEndpoints
                 HomeTenantId = invitation.TenantId,
                 CreatedAt = now,
             };
-            foreach (var validator in users.PasswordValidators)
+            if (await users.TrySetNewPasswordAsync(user, request.Password!) is { Succeeded: false } refused)
             {
-                var check = await validator.ValidateAsync(users, user, request.Password!);
-                if (!check.Succeeded)
-                {
-                    return PasswordProblems.From(check, "password");
-                }
+                return PasswordProblems.From(refused, "password");
             }
 
-            user.PasswordHash = users.PasswordHasher.HashPassword(user, request.Password!);
             db.Users.Add(user);
         }
 

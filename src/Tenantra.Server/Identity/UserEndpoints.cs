@@ -73,18 +73,9 @@ public static class UserEndpoints
             HomeTenantId = tenantId,
             CreatedAt = clock.GetUtcNow(),
         };
-        if (request.Password is not null)
+        if (request.Password is not null && await userManager.TrySetNewPasswordAsync(user, request.Password) is { Succeeded: false } refused)
         {
-            foreach (var validator in userManager.PasswordValidators)
-            {
-                var check = await validator.ValidateAsync(userManager, user, request.Password);
-                if (!check.Succeeded)
-                {
-                    return PasswordProblems.From(check, "password");
-                }
-            }
-
-            user.PasswordHash = userManager.PasswordHasher.HashPassword(user, request.Password);
+            return PasswordProblems.From(refused, "password");
         }
 
         db.Users.Add(user);
