@@ -15,6 +15,8 @@ public static class FeatureCatalog
         new("users", "Users and invitations", Permission.UsersRead, true),
         new("api-tokens", "API tokens", Permission.TokensManage, true),
         new("audit", "Audit trail", Permission.AuditRead, true),
+        new("msps", "MSPs", Permission.MspsManage, true),
+        new("system", "System status", Permission.SystemRead, true),
     ];
 
     public static Feature? Find(string key) => All.FirstOrDefault(f => f.Key == key);

@@ -31,7 +31,8 @@ public static class AuditEndpoints
     private static async Task<Ok<Paged<AuditRecordResponse>>> List(
         Guid tenantId, [AsParameters] PageRequest page, string? action, EnumFilter<AuditOutcome>? outcome, Guid? actorUserId, DateTimeOffset? from, DateTimeOffset? to, TenantraDbContext db)
     {
-        if (action is null && outcome is null && actorUserId is null && from is null && to is null && page.Search is null)
+        var newestFirst = page.Sort is null or "-occurredAt";
+        if (newestFirst && action is null && outcome is null && actorUserId is null && from is null && to is null && page.Search is null)
         {
             return TypedResults.Ok(await UnfilteredPageAsync(db, tenantId, page));
         }
@@ -67,8 +68,14 @@ public static class AuditEndpoints
             query = query.Where(r => (r.ActorName != null && r.ActorName.Contains(search)) || (r.TargetId != null && r.TargetId.Contains(search)));
         }
 
-        return TypedResults.Ok(await Responses(query.OrderByDescending(r => r.Sequence)).ToPageAsync(page));
+        return TypedResults.Ok(await Responses(s_sortKeys.Apply(query, page.Sort)).ToPageAsync(page));
     }
+
+    /// <summary>A chain records in the order things happened, so its sequence is the time order (and unique).</summary>
+    private static readonly SortKeys<AuditRecord> s_sortKeys = new("-occurredAt", r => r.Sequence, new Dictionary<string, Expression<Func<AuditRecord, object?>>>
+    {
+        ["occurredAt"] = r => r.Sequence,
+    });
 
     /// <summary>
     /// A chain's sequences run 1..N without gaps, so the head gives the exact total and page k starts

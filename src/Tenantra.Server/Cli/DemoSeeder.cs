@@ -28,8 +28,14 @@ internal static class DemoSeeder
         ("Uma", "Patel"), ("Victor", "Hugo"),
     ];
 
-    public static async Task<int> RunAsync(IServiceProvider services, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(IServiceProvider services, string? chosenPassword, CancellationToken cancellationToken)
     {
+        if (chosenPassword is { Length: < 12 })
+        {
+            AnsiConsole.MarkupLine("[red]--password must be at least 12 characters.[/]");
+            return TenantraCli.Usage;
+        }
+
         await services.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
         var platformId = await services.GetRequiredService<Bootstrapper>().EnsurePlatformAsync(cancellationToken);
         var clock = services.GetRequiredService<TimeProvider>();
@@ -42,7 +48,7 @@ internal static class DemoSeeder
             }
         }
 
-        var password = SecretTokens.New("Demo-", 9);
+        var password = chosenPassword ?? SecretTokens.New("Demo-", 9);
         var people = new Queue<(string First, string Last)>(s_people);
         var created = new List<(string Tenant, string Email, string Roles)>();
         await AnsiConsole.Progress().StartAsync(async progress =>

@@ -32,8 +32,10 @@ public static class TenantraCli
             AdminCommands.CreateAsync(services, result.GetValue(email)!, result.GetValue(name)!, result.GetValue(password), ct), cancellationToken));
         var admin = new Command("admin", "Platform administrators.") { adminCreate };
 
-        var seed = new Command("seed-demo", "Create a demo MSP with three customers and users in every role.") { TreatUnmatchedTokensAsErrors = false };
-        seed.SetAction((result, cancellationToken) => WithServices(result, DemoSeeder.RunAsync, cancellationToken));
+        var demoPassword = new Option<string?>("--password") { Description = "Password of every demo user (at least 12 characters); generated and printed when omitted." };
+        var seed = new Command("seed-demo", "Create a demo MSP with three customers and users in every role.") { demoPassword };
+        seed.TreatUnmatchedTokensAsErrors = false;
+        seed.SetAction((result, cancellationToken) => WithServices(result, (services, ct) => DemoSeeder.RunAsync(services, result.GetValue(demoPassword), ct), cancellationToken));
 
         var tenant = new Option<Guid?>("--tenant") { Description = "Verify only this tenant's chain." };
         var verify = new Command("verify", "Walk every tenant's audit hash chain and report breaks.") { tenant };

@@ -56,15 +56,21 @@ public static class TenantraApp
             o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
             o.SerializerOptions.MaxDepth = 32;
+            // Numbers are JSON numbers: "5" is refused, and the OpenAPI types say `integer`, not `integer | string`.
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, TenantraJsonContext.Default);
         });
-        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        services.AddOpenApi(o =>
         {
-            document.Info.Title = "Tenantra API";
-            document.Info.Version = "v1";
-            document.Info.Description = "Multi-tenant visibility, integrity and compliance for MSPs. Authenticate with the session cookie (console) or `Authorization: Bearer tnt_…` (API tokens).";
-            return Task.CompletedTask;
-        }));
+            o.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info.Title = "Tenantra API";
+                document.Info.Version = "v1";
+                document.Info.Description = "Multi-tenant visibility, integrity and compliance for MSPs. Authenticate with the session cookie (console) or `Authorization: Bearer tnt_…` (API tokens).";
+                return Task.CompletedTask;
+            });
+            o.AddSchemaTransformer<OptionalRequestFields>();
+        });
 
         // Behind a reverse proxy: client address (audit, rate limits) and scheme (Secure cookies) come from
         // X-Forwarded-For/-Proto, trusted only from loopback and the addresses in Tenantra:TrustedProxies.
@@ -102,6 +108,8 @@ public static class TenantraApp
         app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseSecurityHeaders();
+        app.UseConsoleFiles();
         app.UseRouting();
         app.UseHttpMetrics();
         app.Use(LimitRequestBody);
@@ -122,6 +130,7 @@ public static class TenantraApp
         app.MapInvitationEndpoints();
         app.MapApiTokenEndpoints();
         app.MapAuditEndpoints();
+        app.MapConsole();
     }
 
     /// <summary>Refuses bodies over <see cref="MaxRequestBodyBytes"/> before they are read, whatever the server in front.</summary>

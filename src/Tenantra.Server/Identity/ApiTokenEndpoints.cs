@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Tenantra.Core.Identity;
@@ -27,6 +28,14 @@ public static class ApiTokenEndpoints
         tokens.MapDelete("/{tokenId:guid}", Revoke).RequireTenant(Permission.TokensManage)
             .WithName("RevokeApiToken").WithSummary("Revoke an API token at once");
     }
+
+    private static readonly SortKeys<ApiToken> s_sortKeys = new("-createdAt", t => t.Id, new Dictionary<string, Expression<Func<ApiToken, object?>>>
+    {
+        ["name"] = t => t.Name,
+        ["createdAt"] = t => t.CreatedAt,
+        ["expiresAt"] = t => t.ExpiresAt,
+        ["lastUsedAt"] = t => t.LastUsedAt,
+    });
 
     private static async Task<Results<Ok<Paged<ApiTokenResponse>>, ValidationProblem>> List(
         Guid tenantId, [AsParameters] PageRequest page, string? status, TenantraDbContext db, Caller caller, TenantAccessService access, TimeProvider clock)
@@ -60,7 +69,7 @@ public static class ApiTokenEndpoints
             query = query.Where(t => t.Name.ToLower().Contains(search.ToLower()));
         }
 
-        var result = await query.OrderByDescending(t => t.CreatedAt).ToPageAsync(page);
+        var result = await s_sortKeys.Apply(query, page.Sort).ToPageAsync(page);
         return TypedResults.Ok(new Paged<ApiTokenResponse>([.. result.Items.Select(ApiTokenResponse.From)], result.Page, result.PageSize, result.Total));
     }
 

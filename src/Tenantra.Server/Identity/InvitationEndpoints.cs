@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -43,6 +44,13 @@ public static class InvitationEndpoints
     private static InvitationResponse Response(Invitation i, DateTimeOffset now) =>
         new(i.Id, i.TenantId, i.Email, i.Role, StatusOf(i, now), i.CreatedAt, i.ExpiresAt, i.AcceptedAt);
 
+    private static readonly SortKeys<Invitation> s_sortKeys = new("-createdAt", i => i.Id, new Dictionary<string, Expression<Func<Invitation, object?>>>
+    {
+        ["email"] = i => i.NormalizedEmail,
+        ["createdAt"] = i => i.CreatedAt,
+        ["expiresAt"] = i => i.ExpiresAt,
+    });
+
     private static async Task<Results<Ok<Paged<InvitationResponse>>, ValidationProblem>> List(
         Guid tenantId, [AsParameters] PageRequest page, string? status, TenantraDbContext db, TimeProvider clock)
     {
@@ -73,7 +81,7 @@ public static class InvitationEndpoints
             query = query.Where(i => i.NormalizedEmail.Contains(search.ToUpperInvariant()));
         }
 
-        var result = await query.OrderByDescending(i => i.CreatedAt).ToPageAsync(page);
+        var result = await s_sortKeys.Apply(query, page.Sort).ToPageAsync(page);
         return TypedResults.Ok(new Paged<InvitationResponse>([.. result.Items.Select(i => Response(i, now))], result.Page, result.PageSize, result.Total));
     }
 

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -48,7 +49,13 @@ public static class MembershipEndpoints
             query = query.Where(m => db.Users.Any(u => u.Id == m.UserId && u.NormalizedEmail.Contains(needle)));
         }
 
-        var ordered = query.OrderBy(m => db.Users.Where(u => u.Id == m.UserId).Select(u => u.NormalizedEmail).Single()).ThenBy(m => m.Role);
+        var sortKeys = new SortKeys<Membership>("email", m => m.Id, new Dictionary<string, Expression<Func<Membership, object?>>>
+        {
+            ["email"] = m => db.Users.Where(u => u.Id == m.UserId).Select(u => u.NormalizedEmail).Single(),
+            ["role"] = m => m.Role,
+            ["createdAt"] = m => m.CreatedAt,
+        });
+        var ordered = sortKeys.Apply(query, page.Sort);
         return TypedResults.Ok(await Responses(db, ordered).ToPageAsync(page));
     }
 

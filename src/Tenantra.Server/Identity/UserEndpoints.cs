@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -42,6 +43,14 @@ public static class UserEndpoints
                 db.Memberships.Where(m => m.TenantId == tenantId && m.UserId == u.Id).Select(m => m.Role).ToList(),
                 u.CreatedAt, u.LastSignInAt));
 
+    private static readonly SortKeys<User> s_sortKeys = new("email", u => u.Id, new Dictionary<string, Expression<Func<User, object?>>>
+    {
+        ["email"] = u => u.NormalizedEmail,
+        ["displayName"] = u => u.DisplayName,
+        ["createdAt"] = u => u.CreatedAt,
+        ["lastSignInAt"] = u => u.LastSignInAt,
+    });
+
     private static async Task<Ok<Paged<TenantUserResponse>>> List(Guid tenantId, [AsParameters] PageRequest page, EnumFilter<Role>? role, TenantraDbContext db)
     {
         var wanted = role?.Value;
@@ -52,7 +61,7 @@ public static class UserEndpoints
             users = users.Where(u => u.NormalizedEmail.Contains(needle.ToUpperInvariant()) || u.DisplayName.ToLower().Contains(needle));
         }
 
-        var result = await Members(db, tenantId, users.OrderBy(u => u.NormalizedEmail)).ToPageAsync(page);
+        var result = await Members(db, tenantId, s_sortKeys.Apply(users, page.Sort)).ToPageAsync(page);
         return TypedResults.Ok(result);
     }
 

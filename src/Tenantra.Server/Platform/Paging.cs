@@ -1,12 +1,19 @@
+using System.Linq.Expressions;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace Tenantra.Server.Platform;
 
 /// <summary>
 /// Query-string paging shared by list endpoints: <c>page</c> (from 1), <c>pageSize</c> (1–200),
-/// optional <c>q</c> search text. Out-of-range values are clamped rather than refused.
+/// optional <c>q</c> search text and <c>sort</c> (a column key, <c>-</c> in front for descending;
+/// each endpoint lists its keys). Out-of-range page values are clamped; an unknown sort key is a 400.
 /// </summary>
-public sealed record PageRequest(int? Page, int? PageSize, string? Q)
+public sealed record PageRequest(
+    [property: FromQuery(Name = "page")] int? Page,
+    [property: FromQuery(Name = "pageSize")] int? PageSize,
+    [property: FromQuery(Name = "q")] string? Q,
+    [property: FromQuery(Name = "sort")] string? Sort)
 {
     public const int MaxPageSize = 200;
 
@@ -19,6 +26,53 @@ public sealed record PageRequest(int? Page, int? PageSize, string? Q)
 }
 
 public sealed record Paged<T>(IReadOnlyList<T> Items, int Page, int PageSize, int Total);
+
+/// <summary>
+/// The columns a list can be sorted by, each a key expression, plus the order used when no
+/// <c>sort</c> is given. A tie-breaker keeps pages stable when sort values repeat.
+/// </summary>
+public sealed class SortKeys<T>
+{
+    private readonly Dictionary<string, Expression<Func<T, object?>>> _keys;
+    private readonly string _defaultSort;
+    private readonly Expression<Func<T, object?>> _tieBreaker;
+
+    public SortKeys(string defaultSort, Expression<Func<T, object?>> tieBreaker, IReadOnlyDictionary<string, Expression<Func<T, object?>>> keys)
+    {
+        _keys = new Dictionary<string, Expression<Func<T, object?>>>(keys, StringComparer.Ordinal);
+        _defaultSort = defaultSort;
+        _tieBreaker = tieBreaker;
+        if (!_keys.ContainsKey(defaultSort.TrimStart('-')))
+        {
+            throw new ArgumentException($"The default sort '{defaultSort}' is not one of the keys.", nameof(defaultSort));
+        }
+    }
+
+    public IEnumerable<string> Names => _keys.Keys;
+
+    /// <summary>Orders <paramref name="query"/>; throws <see cref="InvalidQueryException"/> for a key not in the list.</summary>
+    public IOrderedQueryable<T> Apply(IQueryable<T> query, string? sort)
+    {
+        var requested = string.IsNullOrWhiteSpace(sort) ? _defaultSort : sort.Trim();
+        var descending = requested.StartsWith('-');
+        var name = descending ? requested[1..] : requested;
+        if (!_keys.TryGetValue(name, out var key))
+        {
+            throw new InvalidQueryException("sort", $"must be one of: {string.Join(", ", _keys.Keys)} (prefix '-' for descending).");
+        }
+
+        var ordered = descending ? query.OrderByDescending(key) : query.OrderBy(key);
+        return descending ? ordered.ThenByDescending(_tieBreaker) : ordered.ThenBy(_tieBreaker);
+    }
+}
+
+/// <summary>A query-string value the endpoint cannot use; becomes a 400 naming the parameter.</summary>
+public sealed class InvalidQueryException(string parameter, string message) : Exception($"{parameter} {message}")
+{
+    public string Parameter { get; } = parameter;
+
+    public string Reason { get; } = message;
+}
 
 public static class PagingExtensions
 {

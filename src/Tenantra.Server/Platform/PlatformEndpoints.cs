@@ -12,7 +12,8 @@ namespace Tenantra.Server.Platform;
 
 public sealed record FeatureFlag(string Key, string Title, bool Enabled);
 
-public sealed record FeaturesResponse(Guid TenantId, IReadOnlyList<FeatureFlag> Features);
+/// <summary>What the console may show in a tenant: its features and the caller's roles and permission scopes there.</summary>
+public sealed record FeaturesResponse(Guid TenantId, IReadOnlyList<FeatureFlag> Features, IReadOnlyList<Role> Roles, IReadOnlyList<string> Permissions);
 
 public sealed record SetFeatureRequest(bool? Enabled) : IValidatedRequest
 {
@@ -72,7 +73,8 @@ public static class PlatformEndpoints
         var flags = FeatureCatalog.All
             .Select(f => new FeatureFlag(f.Key, f.Title, overrides.GetValueOrDefault(f.Key, f.EnabledByDefault) && resolved.Has(f.RequiredPermission)))
             .ToList();
-        return TypedResults.Ok(new FeaturesResponse(tenantId, flags));
+        return TypedResults.Ok(new FeaturesResponse(
+            tenantId, flags, [.. resolved.Roles.Order()], [.. resolved.Permissions.Order().Select(Permissions.ScopeName)]));
     }
 
     private static async Task<Results<Ok<FeatureFlag>, ProblemHttpResult>> SetFeature(

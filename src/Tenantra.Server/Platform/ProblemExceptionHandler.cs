@@ -42,6 +42,8 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
                 return (bad.StatusCode, "The request has invalid fields.", new() { [JsonNamingPolicy.CamelCase.ConvertName(binding.Groups["name"].Value)] = ["has the wrong type or format."] });
             case BadHttpRequestException bad:
                 return (bad.StatusCode, "The request is malformed.", new() { ["request"] = [bad.Message] });
+            case InvalidQueryException invalid:
+                return (400, "The request has invalid fields.", new() { [invalid.Parameter] = [invalid.Reason] });
             case DbUpdateException db when IsUniqueViolation(db):
                 return (409, "The request conflicts with an existing record.", null);
             case OperationCanceledException:

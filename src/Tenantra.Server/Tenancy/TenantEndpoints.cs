@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Tenantra.Core.Identity;
@@ -188,6 +189,13 @@ public static class TenantEndpoints
         return TypedResults.Ok(TenantResponse.From(tenant));
     }
 
+    private static readonly SortKeys<Tenant> s_sortKeys = new("name", t => t.Id, new Dictionary<string, Expression<Func<Tenant, object?>>>
+    {
+        ["name"] = t => t.Name,
+        ["status"] = t => t.Status,
+        ["createdAt"] = t => t.CreatedAt,
+    });
+
     private static async Task<Paged<TenantSummary>> SummariesAsync(IQueryable<Tenant> query, PageRequest page, EnumFilter<TenantStatus>? status, TenantraDbContext db)
     {
         if (status is { Value: var wanted })
@@ -200,7 +208,7 @@ public static class TenantEndpoints
             query = query.Where(t => t.Name.ToLower().Contains(search.ToLower()));
         }
 
-        return await query.OrderBy(t => t.Name).ThenBy(t => t.Id)
+        return await s_sortKeys.Apply(query, page.Sort)
             .Select(t => new TenantSummary(
                 t.Id, t.Name, t.Kind, t.Status, t.CreatedAt,
                 db.Memberships.Count(m => m.TenantId == t.Id),

@@ -56,6 +56,7 @@ public sealed partial class OpenApiDocumentTests(OpenApiDocumentFixture fixture)
         var endpoints = fixture.App.Services.GetRequiredService<EndpointDataSource>().Endpoints
             .OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.RawText?.StartsWith("/api", StringComparison.Ordinal) == true)
+            .Where(e => e.Metadata.GetMetadata<IExcludeFromDescriptionMetadata>() is not { ExcludeFromDescription: true })
             .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["(any method)"])
                 .Select(m => $"{m.ToUpperInvariant()} {Normalise(e.RoutePattern.RawText!)}"))
             .ToList();
@@ -99,11 +100,39 @@ public sealed partial class OpenApiDocumentTests(OpenApiDocumentFixture fixture)
 }
 
 /// <summary>One app and its OpenAPI document, fetched anonymously as a client generator would.</summary>
+/// <summary>
+/// The console's typed client is generated from <c>web/src/api/openapi.json</c>; that copy must be the
+/// document the server serves. <c>scripts/update-api-client</c> refreshes the copy and the client.
+/// </summary>
+public sealed class ConsoleApiSnapshotTests(OpenApiDocumentFixture fixture) : IClassFixture<OpenApiDocumentFixture>
+{
+    private static readonly string s_snapshotPath = RepositoryPaths.Of("web", "src", "api", "openapi.json");
+
+    [Fact]
+    public async Task Console_copy_of_the_openapi_document_is_current()
+    {
+        if (Environment.GetEnvironmentVariable("TENANTRA_UPDATE_API_SNAPSHOT") == "1")
+        {
+            await File.WriteAllTextAsync(s_snapshotPath, fixture.Text);
+        }
+
+        var committed = File.Exists(s_snapshotPath) ? (await File.ReadAllTextAsync(s_snapshotPath)).ReplaceLineEndings("\n") : "(missing)";
+        Assert.True(
+            committed == fixture.Text,
+            $"{s_snapshotPath} differs from the served OpenAPI document: run scripts/update-api-client and commit the result.");
+    }
+}
+
 public sealed class OpenApiDocumentFixture : IAsyncLifetime
 {
+    private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
+
     public TenantraTestApp App { get; private set; } = null!;
 
     public JsonElement Document { get; private set; }
+
+    /// <summary>The document as served, indented, for comparison with the console's copy.</summary>
+    public string Text { get; private set; } = "";
 
     public async Task InitializeAsync()
     {
@@ -111,6 +140,7 @@ public sealed class OpenApiDocumentFixture : IAsyncLifetime
         using var client = App.CreateClient();
         var response = await client.GetAsync("/openapi/v1.json");
         Document = await ResponseAssert.ReadAsync(response, HttpStatusCode.OK);
+        Text = JsonSerializer.Serialize(Document, s_indented) + "\n";
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
     }
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Tenantra.Core;
 using Tenantra.Core.Tenancy;
 using Tenantra.Data;
+using Tenantra.TestCommon;
 
 namespace Tenantra.Server.IntegrationTests.Tenancy;
 
@@ -129,7 +130,7 @@ public sealed partial class QueryFilterCoverageTests(TenantRowsFixture rows) : I
     [Fact]
     public void Only_allow_listed_source_files_bypass_the_query_filter_or_run_raw_sql()
     {
-        var root = RepositoryRoot();
+        var root = RepositoryPaths.Root;
         var sources = Directory.EnumerateFiles(Path.Combine(root, "src"), "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                 && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
@@ -256,19 +257,6 @@ public sealed partial class QueryFilterCoverageTests(TenantRowsFixture rows) : I
 
         return [.. columns.GroupBy(c => c.Index).Select(g => new DatabaseIndex(
             table, g.Key, g.First().Primary, g.First().Unique, $"{table}({string.Join(",", g.OrderBy(c => c.Position).Select(c => c.Column))})"))];
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Tenantra.slnx")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Tenantra.slnx above {AppContext.BaseDirectory}.");
     }
 
     private static string Describe(IDictionary<string, string[]> uses) =>

@@ -1,0 +1,37 @@
+import type { ReactNode } from "react";
+
+const tones = {
+  neutral: "bg-raised text-ink",
+  ok: "bg-ok/15 text-ok",
+  warn: "bg-warn/15 text-warn",
+  danger: "bg-danger/15 text-danger",
+  accent: "bg-accent/15 text-accent",
+};
+
+export type BadgeTone = keyof typeof tones;
+
+export function Badge({ tone = "neutral", children }: { tone?: BadgeTone; children: ReactNode }) {
+  return <span className={`inline-flex items-center rounded px-1.5 py-0.5 text-xs font-medium ${tones[tone]}`}>{children}</span>;
+}
+
+/** The colour of a lifecycle status word used across lists (tenants, tokens, invitations). */
+export function statusTone(status: string): BadgeTone {
+  switch (status) {
+    case "active":
+    case "open":
+    case "accepted":
+    case "success":
+      return "ok";
+    case "suspended":
+    case "expired":
+      return "warn";
+    case "deleted":
+    case "revoked":
+    case "failure":
+    case "denied":
+    case "purged":
+      return "danger";
+    default:
+      return "neutral";
+  }
+}

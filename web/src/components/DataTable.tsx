@@ -1,0 +1,215 @@
+import { flexRender, getCoreRowModel, useReactTable, type ColumnDef } from "@tanstack/react-table";
+import { useEffect, useState, type ReactNode } from "react";
+import { problemMessage } from "../api/problems";
+import { Button } from "./Button";
+import { toCsv, downloadText, fetchAllPages, type CsvColumn, type PageOf } from "./csv";
+import { inputClass } from "./FormField";
+import { EmptyState, ErrorState } from "./States";
+import { useToast } from "./Toasts";
+import { pageSizes, type ListParams } from "./useListParams";
+
+declare module "@tanstack/react-table" {
+  /** Columns name the server's sort key they map to, and may hide on narrow screens. */
+  interface ColumnMeta<TData, TValue> {
+    sortKey?: string;
+    /** Hidden below this width to keep the table usable on a tablet. */
+    hideBelow?: "md" | "lg";
+  }
+}
+
+export interface DataTableProps<T, F extends string> {
+  /** Accessible name of the table, e.g. "Users". */
+  label: string;
+  columns: ColumnDef<T, unknown>[];
+  page: PageOf<T> | undefined;
+  isLoading: boolean;
+  error: unknown;
+  onRetry: () => void;
+  params: ListParams<F>;
+  getRowId: (row: T) => string;
+  searchLabel?: string;
+  filters?: ReactNode;
+  empty: { title: string; body?: ReactNode; action?: ReactNode };
+  csv?: { filename: string; columns: CsvColumn<T>[]; fetchPage: (page: number, pageSize: number) => Promise<PageOf<T>> };
+}
+
+/**
+ * The list pattern every page uses: search and filters in the URL, server-side sorting and
+ * pagination, loading skeleton, empty and error states, and CSV export of the whole filtered set.
+ */
+export function DataTable<T, F extends string>(props: DataTableProps<T, F>) {
+  const { label, columns, page, isLoading, error, onRetry, params, getRowId, searchLabel, filters, empty, csv } = props;
+  const table = useReactTable({
+    data: page?.items ?? [],
+    columns,
+    getRowId,
+    getCoreRowModel: getCoreRowModel(),
+    manualPagination: true,
+    manualSorting: true,
+  });
+  const total = page?.total ?? 0;
+  const first = total === 0 ? 0 : (params.page - 1) * params.pageSize + 1;
+  const last = Math.min(params.page * params.pageSize, total);
+  const pageCount = Math.max(1, Math.ceil(total / params.pageSize));
+  const filtered = params.q !== "" || Object.values(params.filters).some((v) => v !== undefined);
+
+  return (
+    <section aria-label={label} className="rounded-lg border border-line bg-panel">
+      <div className="flex flex-wrap items-end gap-3 border-b border-line p-3">
+        {searchLabel && <SearchBox label={searchLabel} value={params.q} onSearch={params.setSearch} />}
+        {filters}
+        <div className="ml-auto flex gap-2">{csv && <CsvExportButton {...csv} />}</div>
+      </div>
+      <div className="overflow-x-auto">
+        <table className="w-full text-left text-sm">
+          <caption className="sr-only">{label}</caption>
+          <thead className="bg-raised text-xs tracking-wide text-muted uppercase">
+            {table.getHeaderGroups().map((group) => (
+              <tr key={group.id}>
+                {group.headers.map((header) => {
+                  const sortKey = header.column.columnDef.meta?.sortKey;
+                  const direction = sortKey && params.sort === sortKey ? "ascending" : sortKey && params.sort === `-${sortKey}` ? "descending" : undefined;
+                  return (
+                    <th key={header.id} scope="col" aria-sort={direction} className={`px-3 py-2 font-semibold ${hideClass(header.column.columnDef.meta?.hideBelow)}`}>
+                      {sortKey ? (
+                        <button
+                          type="button"
+                          className="inline-flex items-center gap-1 uppercase hover:text-ink"
+                          onClick={() => params.setSort(direction === "ascending" ? `-${sortKey}` : sortKey)}
+                        >
+                          {flexRender(header.column.columnDef.header, header.getContext())}
+                          <span aria-hidden="true">{direction === "ascending" ? "▲" : direction === "descending" ? "▼" : "↕"}</span>
+                        </button>
+                      ) : (
+                        flexRender(header.column.columnDef.header, header.getContext())
+                      )}
+                    </th>
+                  );
+                })}
+              </tr>
+            ))}
+          </thead>
+          <tbody>
+            {isLoading &&
+              Array.from({ length: 5 }, (_, i) => (
+                <tr key={i} className="border-t border-line" aria-hidden="true">
+                  {columns.map((_, j) => (
+                    <td key={j} className="px-3 py-3">
+                      <div className="h-3 animate-pulse rounded bg-raised" />
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            {!isLoading &&
+              !error &&
+              table.getRowModel().rows.map((row) => (
+                <tr key={row.id} className="border-t border-line hover:bg-raised/60">
+                  {row.getVisibleCells().map((cell) => (
+                    <td key={cell.id} className={`px-3 py-2 align-middle ${hideClass(cell.column.columnDef.meta?.hideBelow)}`}>
+                      {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+          </tbody>
+        </table>
+        {isLoading && <p className="sr-only" role="status">Loading {label.toLowerCase()}…</p>}
+        {!isLoading && error !== null && error !== undefined && <ErrorState error={error} onRetry={onRetry} />}
+        {!isLoading && !error && page && page.items.length === 0 && (
+          <EmptyState title={filtered ? "Nothing matches these filters" : empty.title} action={filtered ? undefined : empty.action}>
+            {filtered ? "Change the search or filters to see more." : empty.body}
+          </EmptyState>
+        )}
+      </div>
+      <nav aria-label={`${label} pages`} className="flex flex-wrap items-center justify-between gap-3 border-t border-line p-3 text-sm text-muted">
+        <p>{total === 0 ? "No results" : `${first.toLocaleString()}–${last.toLocaleString()} of ${total.toLocaleString()}`}</p>
+        <div className="flex items-center gap-2">
+          <label className="flex items-center gap-2">
+            Rows per page
+            <select className={`${inputClass} w-auto`} value={params.pageSize} onChange={(e) => params.setPageSize(Number(e.target.value))}>
+              {pageSizes.map((size) => (
+                <option key={size}>{size}</option>
+              ))}
+            </select>
+          </label>
+          <Button onClick={() => params.setPage(params.page - 1)} disabled={params.page <= 1}>
+            Previous
+          </Button>
+          <span aria-current="page">
+            Page {params.page} of {pageCount}
+          </span>
+          <Button onClick={() => params.setPage(params.page + 1)} disabled={params.page >= pageCount}>
+            Next
+          </Button>
+        </div>
+      </nav>
+    </section>
+  );
+}
+
+function hideClass(below: "md" | "lg" | undefined) {
+  return below === "md" ? "hidden md:table-cell" : below === "lg" ? "hidden lg:table-cell" : "";
+}
+
+/** Search that applies 300 ms after typing stops (and at once on Enter). */
+export function SearchBox({ label, value, onSearch }: { label: string; value: string; onSearch: (q: string) => void }) {
+  const [text, setText] = useState(value);
+  useEffect(() => setText(value), [value]);
+  useEffect(() => {
+    if (text.trim() === value) return;
+    const timer = setTimeout(() => onSearch(text), 300);
+    return () => clearTimeout(timer);
+  }, [text, value, onSearch]);
+  return (
+    <label className="flex min-w-56 flex-1 flex-col gap-1 text-xs font-medium text-muted sm:max-w-80">
+      {label}
+      <input
+        type="search"
+        className={inputClass}
+        value={text}
+        placeholder="Search…"
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={(e) => e.key === "Enter" && onSearch(text)}
+      />
+    </label>
+  );
+}
+
+/** A filter drop-down bound to one URL parameter; the empty option clears it. */
+export function FilterSelect<F extends string>({ label, name, params, options }: { label: string; name: F; params: ListParams<F>; options: readonly { value: string; label: string }[] }) {
+  return (
+    <label className="flex flex-col gap-1 text-xs font-medium text-muted">
+      {label}
+      <select className={`${inputClass} w-auto`} value={params.filters[name] ?? ""} onChange={(e) => params.setFilter(name, e.target.value || undefined)}>
+        <option value="">All</option>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+function CsvExportButton<T>({ filename, columns, fetchPage }: NonNullable<DataTableProps<T, string>["csv"]>) {
+  const toast = useToast();
+  const [progress, setProgress] = useState<string | null>(null);
+  const run = async () => {
+    setProgress("Exporting…");
+    try {
+      const rows = await fetchAllPages(fetchPage, (done, total) => setProgress(`Exporting ${done.toLocaleString()} / ${total.toLocaleString()}…`));
+      downloadText(filename, toCsv(rows, columns));
+      toast.show(`Exported ${rows.length.toLocaleString()} rows to ${filename}.`);
+    } catch (error) {
+      toast.show(`Export failed: ${problemMessage(error)}`, "error");
+    } finally {
+      setProgress(null);
+    }
+  };
+  return (
+    <Button onClick={run} busy={progress !== null} aria-live="polite">
+      {progress ?? "Export CSV"}
+    </Button>
+  );
+}

@@ -1,0 +1,133 @@
+import { useMutation, useQuery } from "@tanstack/react-query";
+import type { ColumnDef } from "@tanstack/react-table";
+import { api, type Schemas } from "../../api/client";
+import { problemMessage, unwrap } from "../../api/problems";
+import { Alert } from "../../components/Alert";
+import { Badge, statusTone } from "../../components/Badge";
+import { Button } from "../../components/Button";
+import { DataTable, FilterSelect } from "../../components/DataTable";
+import { formatDate } from "../../components/format";
+import { inputClass } from "../../components/FormField";
+import { PageHeader } from "../../components/PageHeader";
+import { useListParams, type ListParams } from "../../components/useListParams";
+import { useTenantId } from "../shell/tenant";
+
+type AuditRecord = Schemas["AuditRecordResponse"];
+const filterNames = ["action", "outcome", "from", "to"] as const;
+type AuditFilter = (typeof filterNames)[number];
+const outcomeOptions = ["success", "failure", "denied"].map((o) => ({ value: o, label: o[0]!.toUpperCase() + o.slice(1) }));
+
+/** The tenant's audit trail, newest first, with the hash chain check. The full viewer comes with the audit log system. */
+export function AuditPage() {
+  const tenantId = useTenantId();
+  const params = useListParams(filterNames, "-occurredAt");
+  const fetchPage = async (query: typeof params.query) =>
+    unwrap(await api.GET("/api/v1/tenants/{tenantId}/audit-records", { params: { path: { tenantId }, query: toApiQuery(query) } }));
+  const list = useQuery({ queryKey: ["audit", tenantId, params.query], queryFn: () => fetchPage(params.query), placeholderData: (p) => p });
+  const verify = useMutation({
+    mutationFn: async () => unwrap(await api.POST("/api/v1/tenants/{tenantId}/audit-records/verify", { params: { path: { tenantId } } })),
+  });
+
+  const columns: ColumnDef<AuditRecord, unknown>[] = [
+    { header: "Time", meta: { sortKey: "occurredAt" }, cell: ({ row }) => <span className="whitespace-nowrap">{formatDate(row.original.occurredAt)}</span> },
+    { header: "Actor", cell: ({ row }) => row.original.actorName ?? "system" },
+    { header: "Action", cell: ({ row }) => <code className="text-xs">{row.original.action}</code> },
+    { header: "Target", meta: { hideBelow: "md" }, cell: ({ row }) => <span className="text-xs">{[row.original.targetType, row.original.targetId].filter(Boolean).join(" ")}</span> },
+    { header: "Outcome", cell: ({ row }) => <Badge tone={statusTone(row.original.outcome)}>{row.original.outcome}</Badge> },
+    { header: "Source IP", meta: { hideBelow: "lg" }, cell: ({ row }) => row.original.sourceIp ?? "—" },
+  ];
+
+  return (
+    <>
+      <PageHeader
+        title="Audit trail"
+        description="Every change and sign-in in this tenant, chained by SHA-256 so that an edit or deletion is detectable."
+        actions={
+          <Button busy={verify.isPending} onClick={() => verify.mutate()}>
+            Verify chain
+          </Button>
+        }
+      />
+      {verify.isError && <Alert tone="error">{problemMessage(verify.error)}</Alert>}
+      {verify.data && (
+        <div className="mb-3">
+          <Alert tone={verify.data.isValid ? "success" : "error"} title={verify.data.isValid ? "The chain is intact" : "The chain is broken"}>
+            {verify.data.isValid
+              ? `${verify.data.recordsChecked.toLocaleString()} records checked.`
+              : `First problem at sequence ${verify.data.firstBadSequence ?? "?"}: ${verify.data.problem ?? ""}`}
+          </Alert>
+        </div>
+      )}
+      <DataTable
+        label="Audit records"
+        columns={columns}
+        page={list.data}
+        isLoading={list.isPending}
+        error={list.error}
+        onRetry={() => list.refetch()}
+        params={params}
+        getRowId={(r) => r.id}
+        searchLabel="Search actors and targets"
+        filters={
+          <>
+            <TextFilter label="Action starts with" name="action" params={params} placeholder="e.g. user." />
+            <FilterSelect label="Outcome" name="outcome" params={params} options={outcomeOptions} />
+            <DateFilter label="From" name="from" params={params} />
+            <DateFilter label="To" name="to" params={params} />
+          </>
+        }
+        empty={{ title: "No audit records yet" }}
+        csv={{
+          filename: "audit-records.csv",
+          fetchPage: (page, pageSize) => fetchPage({ ...params.query, page, pageSize }),
+          columns: [
+            { header: "Sequence", value: (r) => r.sequence },
+            { header: "Time", value: (r) => r.occurredAt },
+            { header: "Actor", value: (r) => r.actorName },
+            { header: "Action", value: (r) => r.action },
+            { header: "Target type", value: (r) => r.targetType },
+            { header: "Target", value: (r) => r.targetId },
+            { header: "Outcome", value: (r) => r.outcome },
+            { header: "Source IP", value: (r) => r.sourceIp },
+            { header: "Hash", value: (r) => r.hash },
+          ],
+        }}
+      />
+    </>
+  );
+}
+
+/** Dates in the URL are the reader's local days; the API takes UTC instants (`to` is exclusive, so the end of that day). */
+export function toApiQuery(query: ListParams<AuditFilter>["query"]) {
+  const { from, to, outcome, ...rest } = query;
+  return {
+    ...rest,
+    outcome: outcome as Schemas["AuditOutcome"] | undefined,
+    from: from ? new Date(`${from}T00:00:00`).toISOString() : undefined,
+    to: to ? new Date(new Date(`${to}T00:00:00`).getTime() + 86_400_000).toISOString() : undefined,
+  };
+}
+
+function TextFilter({ label, name, params, placeholder }: { label: string; name: AuditFilter; params: ListParams<AuditFilter>; placeholder?: string }) {
+  return (
+    <label className="flex flex-col gap-1 text-xs font-medium text-muted">
+      {label}
+      <input
+        className={`${inputClass} w-40`}
+        defaultValue={params.filters[name] ?? ""}
+        placeholder={placeholder}
+        onBlur={(e) => params.setFilter(name, e.target.value.trim() || undefined)}
+        onKeyDown={(e) => e.key === "Enter" && params.setFilter(name, e.currentTarget.value.trim() || undefined)}
+      />
+    </label>
+  );
+}
+
+function DateFilter({ label, name, params }: { label: string; name: AuditFilter; params: ListParams<AuditFilter> }) {
+  return (
+    <label className="flex flex-col gap-1 text-xs font-medium text-muted">
+      {label}
+      <input type="date" className={`${inputClass} w-40`} value={params.filters[name] ?? ""} onChange={(e) => params.setFilter(name, e.target.value || undefined)} />
+    </label>
+  );
+}

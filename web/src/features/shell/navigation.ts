@@ -1,0 +1,35 @@
+import type { Schemas } from "../../api/client";
+import { isEnabled, type Features } from "./tenant";
+
+type TenantKind = Schemas["TenantKind"];
+
+export interface NavItem {
+  /** Path under /t/:tenantId. */
+  path: string;
+  label: string;
+  /** The feature that must be enabled for the caller in this tenant. */
+  feature: string;
+  /** Only for these kinds of tenant (customers exist under an MSP, MSPs under the platform). */
+  kinds?: TenantKind[];
+}
+
+/** The console's pages in navigation order. A later feature adds its line here and its route in App. */
+export const navItems: NavItem[] = [
+  { path: "customers", label: "Customers", feature: "customers", kinds: ["msp"] },
+  { path: "msps", label: "MSPs", feature: "msps", kinds: ["platform"] },
+  { path: "users", label: "Users", feature: "users" },
+  { path: "invitations", label: "Invitations", feature: "users" },
+  { path: "memberships", label: "Memberships", feature: "users" },
+  { path: "api-tokens", label: "API tokens", feature: "api-tokens" },
+  { path: "audit", label: "Audit trail", feature: "audit" },
+  { path: "settings", label: "Tenant settings", feature: "tenant" },
+  { path: "system", label: "System status", feature: "system", kinds: ["platform"] },
+];
+
+export function visibleNavItems(features: Features | undefined, kind: TenantKind | undefined): NavItem[] {
+  return navItems.filter((item) => isEnabled(features, item.feature) && (!item.kinds || (kind !== undefined && item.kinds.includes(kind))));
+}
+
+export function navItemFor(path: string): NavItem | undefined {
+  return navItems.find((item) => item.path === path);
+}
