@@ -9,6 +9,8 @@ export const demo = {
   contosoAdmin: "farah.haddad@contoso.example",
   contosoViewer: "hana.sato@contoso.example",
   fabrikamAdmin: "kofi.mensah@fabrikam.example",
+  /** Enrols TOTP in the sign-in spec; no other spec signs in as this user. */
+  totpUser: "elif.yilmaz@northwind.example",
 };
 
 export async function signIn(page: Page, email: string, password = credentials.demoPassword) {

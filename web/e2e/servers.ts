@@ -71,6 +71,12 @@ function withDatabase(connection: string, database: string) {
 }
 
 function toPsqlUri(connection: string) {
-  const parts = Object.fromEntries(connection.split(";").filter(Boolean).map((p) => p.split("=") as [string, string]).map(([k, v]) => [k.toLowerCase(), v]));
+  const parts = Object.fromEntries(
+    connection
+      .split(";")
+      .filter(Boolean)
+      .map((p) => p.split("=") as [string, string])
+      .map(([k, v]) => [k.toLowerCase(), v]),
+  );
   return `postgresql://${parts.username}:${parts.password}@${parts.host}:${parts.port}/${parts.database}`;
 }

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { signIn, totp } from "./helpers";
+import { demo, signIn, totp } from "./helpers";
 import { credentials } from "./servers";
 
 const admin = credentials.platformAdmin;
@@ -11,7 +11,7 @@ test("a wrong password is refused with a readable message", async ({ page }) => 
 });
 
 test("enrol TOTP, then sign in with password and code, then sign out", async ({ page }) => {
-  await signIn(page, admin.email, admin.password);
+  await signIn(page, demo.totpUser);
   await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
 
   await page.goto("/account");
@@ -29,7 +29,7 @@ test("enrol TOTP, then sign in with password and code, then sign out", async ({ 
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/sign-in/);
 
-  await signIn(page, admin.email, admin.password);
+  await signIn(page, demo.totpUser);
   await expect(page.getByRole("heading", { name: "Two-step verification" })).toBeVisible();
   await page.getByLabel("Authentication code").fill("000000");
   await page.getByRole("button", { name: "Verify" }).click();
@@ -42,8 +42,7 @@ test("enrol TOTP, then sign in with password and code, then sign out", async ({ 
 });
 
 test("an ended session goes to sign-in and returns to the page afterwards", async ({ page, context }) => {
-  // The platform admin has TOTP after the previous test on this server; the MSP admin has not.
-  await signIn(page, "amelia.hart@northwind.example", credentials.demoPassword);
+  await signIn(page, demo.mspAdmin);
   await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
   await page.getByRole("link", { name: "Audit trail" }).click();
   await expect(page.getByRole("heading", { name: "Audit trail" })).toBeVisible();
@@ -54,7 +53,7 @@ test("an ended session goes to sign-in and returns to the page afterwards", asyn
   await expect(page).toHaveURL(/\/sign-in\?expired=1&returnTo=/);
   await expect(page.getByText("Your session has ended")).toBeVisible();
 
-  await page.getByLabel("Email").fill("amelia.hart@northwind.example");
+  await page.getByLabel("Email").fill(demo.mspAdmin);
   await page.getByLabel("Password").fill(credentials.demoPassword);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("heading", { name: "Users" })).toBeVisible();

@@ -67,8 +67,22 @@ const router = createBrowserRouter([
     element: <SessionExpiry />,
     children: [
       { path: "/sign-in", element: <SignInPage /> },
-      { path: "/invitations/accept", element: <Suspense fallback={<Spinner />}><AcceptInvitationPage /></Suspense> },
-      { path: "/reset-password", element: <Suspense fallback={<Spinner />}><ResetPasswordPage /></Suspense> },
+      {
+        path: "/invitations/accept",
+        element: (
+          <Suspense fallback={<Spinner />}>
+            <AcceptInvitationPage />
+          </Suspense>
+        ),
+      },
+      {
+        path: "/reset-password",
+        element: (
+          <Suspense fallback={<Spinner />}>
+            <ResetPasswordPage />
+          </Suspense>
+        ),
+      },
       {
         element: (
           <RequireSignIn>

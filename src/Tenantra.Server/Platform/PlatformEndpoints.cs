@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Tenantra.Core.Identity;
 using Tenantra.Core.Platform;
+using Tenantra.Core.Tenancy;
 using Tenantra.Data;
 using Tenantra.Server.Platform.Workers;
 using Tenantra.Server.Tenancy;
@@ -68,13 +69,17 @@ public static class PlatformEndpoints
             return Problems.NotFound("Tenant");
         }
 
+        // In the platform tenant, the console also shows the platform-wide pages (MSPs, system status).
+        var permissions = tenantId == Tenant.PlatformId
+            ? [.. resolved.Permissions.Union(await access.GetPlatformAsync())]
+            : resolved.Permissions.ToHashSet();
         db.Scope.Enter(tenantId);
         var overrides = await db.FeatureOverrides.Where(f => f.TenantId == tenantId).ToDictionaryAsync(f => f.FeatureKey, f => f.Enabled);
         var flags = FeatureCatalog.All
-            .Select(f => new FeatureFlag(f.Key, f.Title, overrides.GetValueOrDefault(f.Key, f.EnabledByDefault) && resolved.Has(f.RequiredPermission)))
+            .Select(f => new FeatureFlag(f.Key, f.Title, overrides.GetValueOrDefault(f.Key, f.EnabledByDefault) && permissions.Contains(f.RequiredPermission)))
             .ToList();
         return TypedResults.Ok(new FeaturesResponse(
-            tenantId, flags, [.. resolved.Roles.Order()], [.. resolved.Permissions.Order().Select(Permissions.ScopeName)]));
+            tenantId, flags, [.. resolved.Roles.Order()], [.. permissions.Order().Select(Permissions.ScopeName)]));
     }
 
     private static async Task<Results<Ok<FeatureFlag>, ProblemHttpResult>> SetFeature(

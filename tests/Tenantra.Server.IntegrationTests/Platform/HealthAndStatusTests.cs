@@ -70,7 +70,8 @@ public sealed partial class HealthAndStatusTests(HealthAndStatusFixture fixture)
         Assert.True(CounterValue(lines, "tenantra_http_requests_total{method=\"GET\",route=\"/api/v1/msps/\",status=\"200\"}") >= 2, text);
         Assert.True(CounterValue(lines, "tenantra_http_requests_total{method=\"GET\",route=\"/api/v1/tenants/{tenantId:guid}/\",status=\"200\"}") >= 1, text);
         Assert.True(CounterValue(lines, "tenantra_http_requests_total{method=\"GET\",route=\"/api/v1/tenants/{tenantId:guid}/users/\",status=\"401\"}") >= 1, text);
-        Assert.True(CounterValue(lines, "tenantra_http_requests_total{method=\"GET\",route=\"unmatched\",status=\"404\"}") >= 1, text);
+        // Unknown API paths fall to the catch-all API route (its template, never the raw path).
+        Assert.True(CounterValue(lines, "tenantra_http_requests_total{method=\"GET\",route=\"/api/{**rest}\",status=\"404\"}") >= 1, text);
         var raw = lines.Where(l => AnyGuid().IsMatch(l) || l.Contains("?q=", StringComparison.Ordinal)).ToList();
         Assert.True(raw.Count == 0, $"Metrics carry raw paths:\n{string.Join('\n', raw)}");
     }
@@ -82,12 +83,41 @@ public sealed partial class HealthAndStatusTests(HealthAndStatusFixture fixture)
 
         var features = await FeaturesAsync(viewer, fixture.CustomerId);
 
-        Assert.Equal(["api-tokens", "audit", "customers", "tenant", "users"], features.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["api-tokens", "audit", "customers", "msps", "system", "tenant", "users"], features.Keys.Order(StringComparer.Ordinal));
         Assert.True(features["tenant"]);
         Assert.False(features["users"]);
         Assert.False(features["audit"]);
         Assert.False(features["customers"]);
         Assert.False(features["api-tokens"]);
+        Assert.False(features["msps"]);
+        Assert.False(features["system"]);
+    }
+
+    [Fact]
+    public async Task Features_carry_the_callers_roles_and_permission_scopes_in_the_tenant()
+    {
+        var viewer = await fixture.App.SignInAsync(fixture.CustomerViewer.Email);
+
+        var response = await ResponseAssert.ReadAsync(await viewer.GetAsync($"/api/v1/features?tenantId={fixture.CustomerId}"), HttpStatusCode.OK);
+
+        Assert.Equal(["viewer"], response.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal(["tenant:read"], response.GetProperty("permissions").EnumerateArray().Select(r => r.GetString()));
+    }
+
+    [Fact]
+    public async Task Platform_admin_sees_the_platform_pages_in_the_platform_tenant_only()
+    {
+        var inPlatform = await FeaturesAsync(fixture.PlatformAdmin, fixture.App.PlatformTenantId);
+        var inCustomer = await FeaturesAsync(fixture.PlatformAdmin, fixture.CustomerId);
+        var mspAdminInMsp = await FeaturesAsync(await fixture.App.SignInAsync(fixture.MspAdmin.Email), fixture.MspId);
+
+        Assert.True(inPlatform["msps"]);
+        Assert.True(inPlatform["system"]);
+        Assert.False(inCustomer["msps"]);
+        Assert.False(inCustomer["system"]);
+        Assert.False(mspAdminInMsp["msps"]);
+        Assert.False(mspAdminInMsp["system"]);
+        Assert.True(mspAdminInMsp["customers"]);
     }
 
     [Fact]

@@ -1,12 +1,13 @@
 import type { ButtonHTMLAttributes } from "react";
 
-type Variant = "primary" | "secondary" | "danger" | "ghost";
+type Variant = "primary" | "secondary" | "danger" | "ghost" | "danger-ghost";
 
 const variants: Record<Variant, string> = {
   primary: "bg-accent text-accent-ink hover:opacity-90",
   secondary: "border border-line bg-panel text-ink hover:bg-raised",
   danger: "bg-danger text-white hover:opacity-90 dark:text-surface",
   ghost: "text-ink hover:bg-raised",
+  "danger-ghost": "text-danger hover:bg-danger/10",
 };
 
 export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {

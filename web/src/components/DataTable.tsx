@@ -70,7 +70,12 @@ export function DataTable<T, F extends string>(props: DataTableProps<T, F>) {
                   const sortKey = header.column.columnDef.meta?.sortKey;
                   const direction = sortKey && params.sort === sortKey ? "ascending" : sortKey && params.sort === `-${sortKey}` ? "descending" : undefined;
                   return (
-                    <th key={header.id} scope="col" aria-sort={direction} className={`px-3 py-2 font-semibold ${hideClass(header.column.columnDef.meta?.hideBelow)}`}>
+                    <th
+                      key={header.id}
+                      scope="col"
+                      aria-sort={direction}
+                      className={`px-3 py-2 font-semibold ${hideClass(header.column.columnDef.meta?.hideBelow)}`}
+                    >
                       {sortKey ? (
                         <button
                           type="button"
@@ -113,7 +118,11 @@ export function DataTable<T, F extends string>(props: DataTableProps<T, F>) {
               ))}
           </tbody>
         </table>
-        {isLoading && <p className="sr-only" role="status">Loading {label.toLowerCase()}…</p>}
+        {isLoading && (
+          <p className="sr-only" role="status">
+            Loading {label.toLowerCase()}…
+          </p>
+        )}
         {!isLoading && error !== null && error !== undefined && <ErrorState error={error} onRetry={onRetry} />}
         {!isLoading && !error && page && page.items.length === 0 && (
           <EmptyState title={filtered ? "Nothing matches these filters" : empty.title} action={filtered ? undefined : empty.action}>
@@ -124,7 +133,7 @@ export function DataTable<T, F extends string>(props: DataTableProps<T, F>) {
       <nav aria-label={`${label} pages`} className="flex flex-wrap items-center justify-between gap-3 border-t border-line p-3 text-sm text-muted">
         <p>{total === 0 ? "No results" : `${first.toLocaleString()}–${last.toLocaleString()} of ${total.toLocaleString()}`}</p>
         <div className="flex items-center gap-2">
-          <label className="flex items-center gap-2">
+          <label className="flex items-center gap-2 whitespace-nowrap">
             Rows per page
             <select className={`${inputClass} w-auto`} value={params.pageSize} onChange={(e) => params.setPageSize(Number(e.target.value))}>
               {pageSizes.map((size) => (
@@ -176,7 +185,17 @@ export function SearchBox({ label, value, onSearch }: { label: string; value: st
 }
 
 /** A filter drop-down bound to one URL parameter; the empty option clears it. */
-export function FilterSelect<F extends string>({ label, name, params, options }: { label: string; name: F; params: ListParams<F>; options: readonly { value: string; label: string }[] }) {
+export function FilterSelect<F extends string>({
+  label,
+  name,
+  params,
+  options,
+}: {
+  label: string;
+  name: F;
+  params: ListParams<F>;
+  options: readonly { value: string; label: string }[];
+}) {
   return (
     <label className="flex flex-col gap-1 text-xs font-medium text-muted">
       {label}

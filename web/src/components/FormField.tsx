@@ -9,8 +9,7 @@ interface FormFieldProps {
   children: ReactElement<Record<string, unknown>>;
 }
 
-export const inputClass =
-  "w-full rounded-md border border-line bg-panel px-3 py-1.5 text-sm text-ink placeholder:text-muted aria-[invalid=true]:border-danger";
+export const inputClass = "w-full rounded-md border border-line bg-panel px-3 py-1.5 text-sm text-ink placeholder:text-muted aria-[invalid=true]:border-danger";
 
 /** A labelled control with its hint and its error message, linked for screen readers. */
 export function FormField({ label, error, hint, children }: FormFieldProps) {

@@ -9,7 +9,13 @@ export function SecretOnce({ label, value, children }: { label: string; value: s
       {children && <p className="text-sm text-muted">{children}</p>}
       <label className="flex flex-col gap-1 text-sm font-medium">
         {label}
-        <input readOnly value={value} data-testid="secret-once" className="w-full rounded-md border border-line bg-raised px-3 py-1.5 font-mono text-sm text-ink" onFocus={(e) => e.target.select()} />
+        <input
+          readOnly
+          value={value}
+          data-testid="secret-once"
+          className="w-full rounded-md border border-line bg-raised px-3 py-1.5 font-mono text-sm text-ink"
+          onFocus={(e) => e.target.select()}
+        />
       </label>
       <div>
         <Button

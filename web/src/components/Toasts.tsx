@@ -40,7 +40,11 @@ export function ToastProvider({ children }: { children: ReactNode }) {
       {children}
       <div aria-live="polite" className="fixed right-4 bottom-4 z-50 flex w-80 flex-col gap-2">
         {toasts.map((toast) => (
-          <div key={toast.id} role={toast.tone === "error" ? "alert" : "status"} className={`flex items-start gap-2 rounded-md border-l-4 bg-panel p-3 text-sm text-ink shadow-lg ${toneClass[toast.tone]}`}>
+          <div
+            key={toast.id}
+            role={toast.tone === "error" ? "alert" : "status"}
+            className={`flex items-start gap-2 rounded-md border-l-4 bg-panel p-3 text-sm text-ink shadow-lg ${toneClass[toast.tone]}`}
+          >
             <p className="flex-1">{toast.message}</p>
             <button type="button" className="text-muted hover:text-ink" aria-label="Dismiss notification" onClick={() => dismiss(toast.id)}>
               ×

@@ -28,7 +28,10 @@ export interface PageOf<T> {
 export const maxExportRows = 10_000;
 
 /** Fetches every page of the current filter (200 at a time), reporting progress, up to {@link maxExportRows}. */
-export async function fetchAllPages<T>(fetchPage: (page: number, pageSize: number) => Promise<PageOf<T>>, onProgress: (done: number, total: number) => void): Promise<T[]> {
+export async function fetchAllPages<T>(
+  fetchPage: (page: number, pageSize: number) => Promise<PageOf<T>>,
+  onProgress: (done: number, total: number) => void,
+): Promise<T[]> {
   const rows: T[] = [];
   for (let page = 1; ; page++) {
     const result = await fetchPage(page, 200);

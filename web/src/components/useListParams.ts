@@ -50,7 +50,10 @@ export function useListParams<F extends string = never>(filterNames: readonly F[
     const pageSize = (pageSizes as readonly number[]).includes(requestedSize) ? requestedSize : 50;
     const sort = params.get("sort") ?? defaultSort;
     const q = params.get("q") ?? "";
-    const filters = Object.fromEntries((filterKey ? filterKey.split(",") : []).map((name) => [name, params.get(name) ?? undefined])) as Record<F, string | undefined>;
+    const filters = Object.fromEntries((filterKey ? filterKey.split(",") : []).map((name) => [name, params.get(name) ?? undefined])) as Record<
+      F,
+      string | undefined
+    >;
     const query = {
       page,
       pageSize,

@@ -33,7 +33,8 @@ export function ApiTokensPage() {
   const features = useFeatures(tenantId);
   const params = useListParams(["status"] as const, "-createdAt");
   const queryKey = ["api-tokens", tenantId];
-  const fetchPage = async (query: typeof params.query) => unwrap(await api.GET("/api/v1/tenants/{tenantId}/api-tokens", { params: { path: { tenantId }, query } }));
+  const fetchPage = async (query: typeof params.query) =>
+    unwrap(await api.GET("/api/v1/tenants/{tenantId}/api-tokens", { params: { path: { tenantId }, query } }));
   const list = useQuery({ queryKey: [...queryKey, params.query], queryFn: () => fetchPage(params.query), placeholderData: (p) => p });
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<Schemas["CreatedApiTokenResponse"] | null>(null);
@@ -52,7 +53,7 @@ export function ApiTokensPage() {
       header: "Actions",
       cell: ({ row }) =>
         tokenStatus(row.original) === "active" && (
-          <Button variant="ghost" className="text-danger" onClick={() => setRevoking(row.original)} aria-label={`Revoke ${row.original.name}`}>
+          <Button variant="danger-ghost" onClick={() => setRevoking(row.original)} aria-label={`Revoke ${row.original.name}`}>
             Revoke
           </Button>
         ),
@@ -108,8 +109,17 @@ export function ApiTokensPage() {
           }}
         />
       )}
-      <Dialog open={created !== null} title={`Token ${created?.apiToken.name ?? ""} created`} onClose={() => setCreated(null)} footer={<Button onClick={() => setCreated(null)}>Done</Button>}>
-        {created && <SecretOnce label="API token" value={created.token}>Copy the token now and store it in your secret manager.</SecretOnce>}
+      <Dialog
+        open={created !== null}
+        title={`Token ${created?.apiToken.name ?? ""} created`}
+        onClose={() => setCreated(null)}
+        footer={<Button onClick={() => setCreated(null)}>Done</Button>}
+      >
+        {created && (
+          <SecretOnce label="API token" value={created.token}>
+            Copy the token now and store it in your secret manager.
+          </SecretOnce>
+        )}
       </Dialog>
       <ConfirmDialog
         open={revoking !== null}
@@ -134,7 +144,17 @@ const schema = z.object({
   expiresInDays: z.number({ error: "Enter a number of days." }).int().min(1, "At least 1 day.").max(365, "At most 365 days."),
 });
 
-function CreateTokenDialog({ tenantId, scopes, onClose, onCreated }: { tenantId: string; scopes: string[]; onClose: () => void; onCreated: (created: Schemas["CreatedApiTokenResponse"]) => Promise<void> }) {
+function CreateTokenDialog({
+  tenantId,
+  scopes,
+  onClose,
+  onCreated,
+}: {
+  tenantId: string;
+  scopes: string[];
+  onClose: () => void;
+  onCreated: (created: Schemas["CreatedApiTokenResponse"]) => Promise<void>;
+}) {
   const form = useApiForm(schema, { name: "", scopes: [], expiresInDays: 90 });
   const { errors, isSubmitting } = form.formState;
   const submit = form.submitWith(async (body) => {

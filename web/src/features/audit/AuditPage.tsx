@@ -32,7 +32,11 @@ export function AuditPage() {
     { header: "Time", meta: { sortKey: "occurredAt" }, cell: ({ row }) => <span className="whitespace-nowrap">{formatDate(row.original.occurredAt)}</span> },
     { header: "Actor", cell: ({ row }) => row.original.actorName ?? "system" },
     { header: "Action", cell: ({ row }) => <code className="text-xs">{row.original.action}</code> },
-    { header: "Target", meta: { hideBelow: "md" }, cell: ({ row }) => <span className="text-xs">{[row.original.targetType, row.original.targetId].filter(Boolean).join(" ")}</span> },
+    {
+      header: "Target",
+      meta: { hideBelow: "md" },
+      cell: ({ row }) => <span className="text-xs">{[row.original.targetType, row.original.targetId].filter(Boolean).join(" ")}</span>,
+    },
     { header: "Outcome", cell: ({ row }) => <Badge tone={statusTone(row.original.outcome)}>{row.original.outcome}</Badge> },
     { header: "Source IP", meta: { hideBelow: "lg" }, cell: ({ row }) => row.original.sourceIp ?? "—" },
   ];
@@ -127,7 +131,12 @@ function DateFilter({ label, name, params }: { label: string; name: AuditFilter;
   return (
     <label className="flex flex-col gap-1 text-xs font-medium text-muted">
       {label}
-      <input type="date" className={`${inputClass} w-40`} value={params.filters[name] ?? ""} onChange={(e) => params.setFilter(name, e.target.value || undefined)} />
+      <input
+        type="date"
+        className={`${inputClass} w-40`}
+        value={params.filters[name] ?? ""}
+        onChange={(e) => params.setFilter(name, e.target.value || undefined)}
+      />
     </label>
   );
 }

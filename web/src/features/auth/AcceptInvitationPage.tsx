@@ -56,7 +56,8 @@ export function AcceptInvitationPage() {
   return (
     <AuthLayout title={`Join ${invitation.tenantName}`}>
       <p className="mb-4 text-sm text-muted">
-        {invitation.email} is invited as <strong className="text-ink">{invitation.role}</strong>. The invitation expires {new Date(invitation.expiresAt).toLocaleString()}.
+        {invitation.email} is invited as <strong className="text-ink">{invitation.role}</strong>. The invitation expires{" "}
+        {new Date(invitation.expiresAt).toLocaleString()}.
       </p>
       {!invitation.accountExists ? (
         <NewAccountForm token={token} />
@@ -65,7 +66,8 @@ export function AcceptInvitationPage() {
       ) : (
         <div className="flex flex-col gap-3">
           <Alert tone="info">
-            {invitation.email} already has a Tenantra account. {me.data ? `You are signed in as ${me.data.email}; sign in as ${invitation.email} instead.` : "Sign in with it to accept."}
+            {invitation.email} already has a Tenantra account.{" "}
+            {me.data ? `You are signed in as ${me.data.email}; sign in as ${invitation.email} instead.` : "Sign in with it to accept."}
           </Alert>
           <Link className="text-sm font-medium text-accent underline" to={`/sign-in?returnTo=${encodeURIComponent(`/invitations/accept${location.hash}`)}`}>
             Sign in to accept

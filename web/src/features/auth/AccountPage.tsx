@@ -79,7 +79,12 @@ function ChangePassword() {
   );
 }
 
-const codeSchema = z.object({ code: z.string().trim().regex(/^\d{6}$/, "Enter the 6-digit code from the app.") });
+const codeSchema = z.object({
+  code: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/, "Enter the 6-digit code from the app."),
+});
 const confirmSchema = z.object({ password: z.string().min(1, "Enter your password.") });
 
 function TwoFactor({ enabled }: { enabled: boolean }) {
@@ -104,9 +109,7 @@ function TwoFactor({ enabled }: { enabled: boolean }) {
 
   return (
     <Card title="Two-step verification">
-      <p className="mb-3 flex items-center gap-2 text-sm text-muted">
-        Status: {enabled ? <Badge tone="ok">On</Badge> : <Badge tone="warn">Off</Badge>}
-      </p>
+      <p className="mb-3 flex items-center gap-2 text-sm text-muted">Status: {enabled ? <Badge tone="ok">On</Badge> : <Badge tone="warn">Off</Badge>}</p>
       {codes && <RecoveryCodes codes={codes} onDone={() => setCodes(null)} />}
       {!codes && !enabled && !enrollment && (
         <>
@@ -133,7 +136,15 @@ function TwoFactor({ enabled }: { enabled: boolean }) {
   );
 }
 
-function Enrol({ enrollment, onEnabled, onCancel }: { enrollment: Schemas["TwoFactorEnrollmentResponse"]; onEnabled: (codes: string[]) => void; onCancel: () => void }) {
+function Enrol({
+  enrollment,
+  onEnabled,
+  onCancel,
+}: {
+  enrollment: Schemas["TwoFactorEnrollmentResponse"];
+  onEnabled: (codes: string[]) => void;
+  onCancel: () => void;
+}) {
   const [qr, setQr] = useState<string | null>(null);
   const form = useApiForm(codeSchema, { code: "" });
   const { errors, isSubmitting } = form.formState;
@@ -147,7 +158,11 @@ function Enrol({ enrollment, onEnabled, onCancel }: { enrollment: Schemas["TwoFa
   return (
     <div className="flex flex-col gap-4 sm:flex-row">
       <div className="flex flex-col items-center gap-2">
-        {qr ? <img src={qr} width={192} height={192} alt="QR code to scan with your authenticator app" className="rounded bg-white p-1" /> : <div className="size-48 animate-pulse rounded bg-raised" />}
+        {qr ? (
+          <img src={qr} width={192} height={192} alt="QR code to scan with your authenticator app" className="rounded bg-white p-1" />
+        ) : (
+          <div className="size-48 animate-pulse rounded bg-raised" />
+        )}
       </div>
       <form className="flex flex-1 flex-col gap-3" onSubmit={submit} noValidate>
         <p className="text-sm text-muted">Scan the code with your authenticator app, or enter this key by hand:</p>

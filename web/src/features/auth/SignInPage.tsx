@@ -98,16 +98,12 @@ function SecondFactorStep({ onSignedIn, onBack }: { onSignedIn: (me: Me) => void
   return (
     <form className="mt-4 flex flex-col gap-4" onSubmit={submit} noValidate>
       <p className="text-sm text-muted">
-        {useRecoveryCode ? "Enter one of the recovery codes you saved when you set up two-step verification." : "Enter the 6-digit code from your authenticator app."}
+        {useRecoveryCode
+          ? "Enter one of the recovery codes you saved when you set up two-step verification."
+          : "Enter the 6-digit code from your authenticator app."}
       </p>
       <FormField label={useRecoveryCode ? "Recovery code" : "Authentication code"} error={errors.code?.message}>
-        <input
-          className={inputClass}
-          autoComplete="one-time-code"
-          inputMode={useRecoveryCode ? "text" : "numeric"}
-          autoFocus
-          {...form.register("code")}
-        />
+        <input className={inputClass} autoComplete="one-time-code" inputMode={useRecoveryCode ? "text" : "numeric"} autoFocus {...form.register("code")} />
       </FormField>
       {errors.root && <Alert tone="error">{errors.root.message}</Alert>}
       <Button type="submit" variant="primary" busy={isSubmitting}>

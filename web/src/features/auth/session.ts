@@ -32,9 +32,6 @@ export function safeReturnTo(value: string | null | undefined): string | null {
 
 /** Where a user lands without a return path: their MSP or platform tenant first, else the first membership. */
 export function homePath(me: Me): string {
-  const preferred =
-    me.memberships.find((m) => m.tenantKind === "platform") ??
-    me.memberships.find((m) => m.tenantKind === "msp") ??
-    me.memberships[0];
+  const preferred = me.memberships.find((m) => m.tenantKind === "platform") ?? me.memberships.find((m) => m.tenantKind === "msp") ?? me.memberships[0];
   return preferred ? `/t/${preferred.tenantId}` : "/account";
 }

@@ -73,7 +73,9 @@ function TenantNavigation({ tenantId }: { tenantId: string }) {
         <li key={item.path}>
           <NavLink
             to={`/t/${tenantId}/${item.path}`}
-            className={({ isActive }) => `block rounded px-3 py-1.5 text-sm ${isActive ? "bg-accent/15 font-semibold text-accent" : "text-ink hover:bg-raised"}`}
+            className={({ isActive }) =>
+              `block rounded px-3 py-1.5 text-sm ${isActive ? "bg-accent/15 font-semibold text-accent" : "text-ink hover:bg-raised"}`
+            }
           >
             {item.label}
           </NavLink>

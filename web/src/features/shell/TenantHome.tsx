@@ -15,6 +15,8 @@ export function TenantHome() {
   return first ? (
     <Navigate to={`/t/${tenantId}/${first.path}`} replace />
   ) : (
-    <EmptyState title={`Welcome to ${tenant.data.name}`}>Your role here has no administration pages yet; features appear as your organisation enables them.</EmptyState>
+    <EmptyState title={`Welcome to ${tenant.data.name}`}>
+      Your role here has no administration pages yet; features appear as your organisation enables them.
+    </EmptyState>
   );
 }

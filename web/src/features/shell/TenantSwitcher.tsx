@@ -51,7 +51,9 @@ function SwitcherBody({ me, currentTenantId, onChosen }: { me: Me; currentTenant
     queryFn: async () => {
       const pages = await Promise.all(
         msps.map(async (msp) => {
-          const page = unwrap(await api.GET("/api/v1/msps/{mspId}/customers", { params: { path: { mspId: msp.id }, query: { q: needle || undefined, pageSize: 25 } } }));
+          const page = unwrap(
+            await api.GET("/api/v1/msps/{mspId}/customers", { params: { path: { mspId: msp.id }, query: { q: needle || undefined, pageSize: 25 } } }),
+          );
           return page.items.filter((t) => t.status !== "deleted").map((t): Choice => ({ id: t.id, name: t.name, kind: t.kind, via: msp.name }));
         }),
       );
@@ -61,7 +63,12 @@ function SwitcherBody({ me, currentTenantId, onChosen }: { me: Me; currentTenant
   const platformMsps = useQuery({
     queryKey: ["switcher-msps", needle],
     enabled: platform !== undefined,
-    queryFn: async () => unwrap(await api.GET("/api/v1/msps", { params: { query: { q: needle || undefined, pageSize: 25 } } })).items.map((t): Choice => ({ id: t.id, name: t.name, kind: t.kind })),
+    queryFn: async () =>
+      unwrap(await api.GET("/api/v1/msps", { params: { query: { q: needle || undefined, pageSize: 25 } } })).items.map((t): Choice => ({
+        id: t.id,
+        name: t.name,
+        kind: t.kind,
+      })),
   });
 
   const matches = (c: Choice) => needle === "" || c.name.toLowerCase().includes(needle);
@@ -101,7 +108,9 @@ function SwitcherBody({ me, currentTenantId, onChosen }: { me: Me; currentTenant
             </section>
           ))}
         {(customers.isFetching || platformMsps.isFetching) && <p className="text-sm text-muted">Searching…</p>}
-        {!customers.isFetching && !platformMsps.isFetching && groups.every((g) => g.choices.length === 0) && <p className="text-sm text-muted">No tenant matches “{q}”.</p>}
+        {!customers.isFetching && !platformMsps.isFetching && groups.every((g) => g.choices.length === 0) && (
+          <p className="text-sm text-muted">No tenant matches “{q}”.</p>
+        )}
       </div>
     </div>
   );

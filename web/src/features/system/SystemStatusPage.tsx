@@ -46,11 +46,21 @@ export function SystemStatusPage() {
             <caption className="sr-only">Background workers</caption>
             <thead className="bg-raised text-xs text-muted uppercase">
               <tr>
-                <th scope="col" className="px-3 py-2">Worker</th>
-                <th scope="col" className="px-3 py-2">Node</th>
-                <th scope="col" className="px-3 py-2">State</th>
-                <th scope="col" className="px-3 py-2">Last beat</th>
-                <th scope="col" className="px-3 py-2">Last error</th>
+                <th scope="col" className="px-3 py-2">
+                  Worker
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Node
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  State
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Last beat
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Last error
+                </th>
               </tr>
             </thead>
             <tbody>

@@ -11,6 +11,7 @@ import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { DataTable, FilterSelect } from "../../components/DataTable";
 import { Dialog } from "../../components/Dialog";
 import { FormField, inputClass } from "../../components/FormField";
+import { PageHeader } from "../../components/PageHeader";
 import { useToast } from "../../components/Toasts";
 import { useApiForm } from "../../components/useApiForm";
 import { useListParams, type ListParams } from "../../components/useListParams";
@@ -22,6 +23,8 @@ type Summary = Schemas["TenantSummary"];
 export type TenantListQuery = ListParams<"status">["query"];
 
 interface TenantListProps {
+  title: string;
+  description: string;
   /** "customer" or "MSP": used in labels. */
   noun: string;
   queryKey: readonly unknown[];
@@ -33,7 +36,7 @@ interface TenantListProps {
 const statusOptions = ["active", "suspended", "deleted"].map((s) => ({ value: s, label: s[0]!.toUpperCase() + s.slice(1) }));
 
 /** Customers of an MSP or MSPs of the platform: counts, create, suspend/resume, delete with grace, restore. */
-export function TenantList({ noun, queryKey, fetchPage, create, showCustomerCount }: TenantListProps) {
+export function TenantList({ title, description, noun, queryKey, fetchPage, create, showCustomerCount }: TenantListProps) {
   const params = useListParams(["status"] as const, "name");
   const list = useQuery({ queryKey: [...queryKey, params.query], queryFn: () => fetchPage(params.query), placeholderData: (previous) => previous });
   const [creating, setCreating] = useState(false);
@@ -75,7 +78,7 @@ export function TenantList({ noun, queryKey, fetchPage, create, showCustomerCoun
                 Restore
               </Button>
             ) : (
-              <Button variant="ghost" className="text-danger" onClick={() => setDeleting(t)} aria-label={`Delete ${t.name}`}>
+              <Button variant="danger-ghost" onClick={() => setDeleting(t)} aria-label={`Delete ${t.name}`}>
                 Delete
               </Button>
             )}
@@ -88,6 +91,17 @@ export function TenantList({ noun, queryKey, fetchPage, create, showCustomerCoun
   const plural = `${noun}s`;
   return (
     <>
+      <PageHeader
+        title={title}
+        description={description}
+        actions={
+          create && (
+            <Button variant="primary" onClick={() => setCreating(true)}>
+              Create {noun}
+            </Button>
+          )
+        }
+      />
       <DataTable
         label={plural[0]!.toUpperCase() + plural.slice(1)}
         columns={columns}
@@ -121,13 +135,6 @@ export function TenantList({ noun, queryKey, fetchPage, create, showCustomerCoun
           ],
         }}
       />
-      {create && (
-        <div className="mt-3">
-          <Button variant="primary" onClick={() => setCreating(true)}>
-            Create {noun}
-          </Button>
-        </div>
-      )}
       {create && <CreateTenantDialog noun={noun} open={creating} onClose={() => setCreating(false)} create={create} queryKey={queryKey} />}
       <ConfirmDialog
         open={deleting !== null}
@@ -147,7 +154,19 @@ const createSchema = z.object({
   timeZone: z.string().trim().max(64),
 });
 
-function CreateTenantDialog({ noun, open, onClose, create, queryKey }: { noun: string; open: boolean; onClose: () => void; create: NonNullable<TenantListProps["create"]>; queryKey: readonly unknown[] }) {
+function CreateTenantDialog({
+  noun,
+  open,
+  onClose,
+  create,
+  queryKey,
+}: {
+  noun: string;
+  open: boolean;
+  onClose: () => void;
+  create: NonNullable<TenantListProps["create"]>;
+  queryKey: readonly unknown[];
+}) {
   const queryClient = useQueryClient();
   const toast = useToast();
   const form = useApiForm(createSchema, { name: "", timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone ?? "UTC" });

@@ -46,7 +46,14 @@ export function TenantSettingsPage() {
   const t = tenant.data;
   return (
     <div className="flex max-w-2xl flex-col gap-6">
-      <PageHeader title="Tenant settings" description={<>Kind: {t.kind} · Created {formatDate(t.createdAt)} · <Badge tone={statusTone(t.status)}>{t.status}</Badge></>} />
+      <PageHeader
+        title="Tenant settings"
+        description={
+          <>
+            Kind: {t.kind} · Created {formatDate(t.createdAt)} · <Badge tone={statusTone(t.status)}>{t.status}</Badge>
+          </>
+        }
+      />
       <section aria-label="General" className="rounded-lg border border-line bg-panel p-5">
         <form className="grid gap-4 sm:grid-cols-2" onSubmit={submit} noValidate>
           <FormField label="Name" error={errors.name?.message}>

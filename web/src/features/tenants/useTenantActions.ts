@@ -10,7 +10,8 @@ type Lifecycle = "/api/v1/tenants/{tenantId}/suspend" | "/api/v1/tenants/{tenant
 export function useTenantActions(listKey: readonly unknown[]) {
   const queryClient = useQueryClient();
   const toast = useToast();
-  const refresh = (t: Target) => Promise.all([queryClient.invalidateQueries({ queryKey: listKey }), queryClient.invalidateQueries({ queryKey: ["tenant", t.id] })]);
+  const refresh = (t: Target) =>
+    Promise.all([queryClient.invalidateQueries({ queryKey: listKey }), queryClient.invalidateQueries({ queryKey: ["tenant", t.id] })]);
 
   const lifecycle = (path: Lifecycle, done: string) =>
     useMutation({

@@ -32,7 +32,8 @@ export function InvitationsPage() {
   const manage = can(useFeatures(tenantId).data, "users:manage");
   const params = useListParams(["status"] as const, "-createdAt");
   const queryKey = ["invitations", tenantId];
-  const fetchPage = async (query: typeof params.query) => unwrap(await api.GET("/api/v1/tenants/{tenantId}/invitations", { params: { path: { tenantId }, query } }));
+  const fetchPage = async (query: typeof params.query) =>
+    unwrap(await api.GET("/api/v1/tenants/{tenantId}/invitations", { params: { path: { tenantId }, query } }));
   const list = useQuery({ queryKey: [...queryKey, params.query], queryFn: () => fetchPage(params.query), placeholderData: (p) => p });
   const [creating, setCreating] = useState(false);
   const [link, setLink] = useState<string | null>(null);
@@ -52,7 +53,7 @@ export function InvitationsPage() {
             header: "Actions",
             cell: ({ row }) =>
               row.original.status === "open" && (
-                <Button variant="ghost" className="text-danger" onClick={() => setRevoking(row.original)} aria-label={`Revoke invitation for ${row.original.email}`}>
+                <Button variant="danger-ghost" onClick={() => setRevoking(row.original)} aria-label={`Revoke invitation for ${row.original.email}`}>
                   Revoke
                 </Button>
               ),
@@ -109,7 +110,11 @@ export function InvitationsPage() {
         }}
       />
       <Dialog open={link !== null} title="Invitation link" onClose={() => setLink(null)} footer={<Button onClick={() => setLink(null)}>Done</Button>}>
-        {link && <SecretOnce label="Invitation link" value={link}>Send this link to the person you invited.</SecretOnce>}
+        {link && (
+          <SecretOnce label="Invitation link" value={link}>
+            Send this link to the person you invited.
+          </SecretOnce>
+        )}
       </Dialog>
       <ConfirmDialog
         open={revoking !== null}
@@ -134,7 +139,17 @@ const createSchema = z.object({
   expiresInDays: z.number({ error: "Enter a number of days." }).int().min(1, "At least 1 day.").max(30, "At most 30 days."),
 });
 
-function CreateInvitationDialog({ open, tenantId, onClose, onCreated }: { open: boolean; tenantId: string; onClose: () => void; onCreated: (token: string) => Promise<void> }) {
+function CreateInvitationDialog({
+  open,
+  tenantId,
+  onClose,
+  onCreated,
+}: {
+  open: boolean;
+  tenantId: string;
+  onClose: () => void;
+  onCreated: (token: string) => Promise<void>;
+}) {
   const form = useApiForm(createSchema, { email: "", role: "viewer" as Role, expiresInDays: 7 });
   const { errors, isSubmitting } = form.formState;
   const close = () => {

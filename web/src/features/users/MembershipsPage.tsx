@@ -69,7 +69,7 @@ export function MembershipsPage() {
                 <Button onClick={() => setEditing(row.original)} aria-label={`Edit membership of ${row.original.email}`}>
                   Edit
                 </Button>
-                <Button variant="ghost" className="text-danger" onClick={() => setRemoving(row.original)} aria-label={`Remove ${row.original.email}`}>
+                <Button variant="danger-ghost" onClick={() => setRemoving(row.original)} aria-label={`Remove ${row.original.email}`}>
                   Remove
                 </Button>
               </div>
@@ -178,7 +178,12 @@ function MembershipDialog({
   const submit = form.submitWith(async ({ email, role, customerScope, customerIds }) => {
     const scoped = customers ? { customerScope, customerIds: customerScope === "selectedCustomers" ? customerIds : [] } : {};
     if (membership) {
-      unwrap(await api.PATCH("/api/v1/tenants/{tenantId}/memberships/{membershipId}", { params: { path: { tenantId, membershipId: membership.id } }, body: { role, ...scoped } as never }));
+      unwrap(
+        await api.PATCH("/api/v1/tenants/{tenantId}/memberships/{membershipId}", {
+          params: { path: { tenantId, membershipId: membership.id } },
+          body: { role, ...scoped } as never,
+        }),
+      );
       await onSaved(`Updated ${membership.email}.`);
     } else {
       unwrap(await api.POST("/api/v1/tenants/{tenantId}/memberships", { params: { path: { tenantId } }, body: { email, role, ...scoped } as never }));

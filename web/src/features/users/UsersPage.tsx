@@ -28,7 +28,8 @@ export function UsersPage() {
   const manage = can(features.data, "users:manage");
   const params = useListParams(["role"] as const, "email");
   const queryKey = ["users", tenantId];
-  const fetchPage = async (query: typeof params.query) => unwrap(await api.GET("/api/v1/tenants/{tenantId}/users", { params: { path: { tenantId }, query: query as never } }));
+  const fetchPage = async (query: typeof params.query) =>
+    unwrap(await api.GET("/api/v1/tenants/{tenantId}/users", { params: { path: { tenantId }, query: query as never } }));
   const list = useQuery({ queryKey: [...queryKey, params.query], queryFn: () => fetchPage(params.query), placeholderData: (p) => p });
   const [creating, setCreating] = useState(false);
   const [toggling, setToggling] = useState<TenantUser | null>(null);
@@ -69,7 +70,11 @@ export function UsersPage() {
                   <Button onClick={() => issueReset(row.original)} aria-label={`Password reset link for ${row.original.email}`}>
                     Reset link
                   </Button>
-                  <Button variant="ghost" onClick={() => setToggling(row.original)} aria-label={`${row.original.disabled ? "Enable" : "Disable"} ${row.original.email}`}>
+                  <Button
+                    variant="ghost"
+                    onClick={() => setToggling(row.original)}
+                    aria-label={`${row.original.disabled ? "Enable" : "Disable"} ${row.original.email}`}
+                  >
                     {row.original.disabled ? "Enable" : "Disable"}
                   </Button>
                 </div>
@@ -129,8 +134,17 @@ export function UsersPage() {
           setResetLink(link);
         }}
       />
-      <Dialog open={resetLink !== null} title="Password link" onClose={() => setResetLink(null)} footer={<Button onClick={() => setResetLink(null)}>Done</Button>}>
-        {resetLink && <SecretOnce label="Password link" value={resetLink}>Send this link to the user; it sets their password once and expires in 24 hours.</SecretOnce>}
+      <Dialog
+        open={resetLink !== null}
+        title="Password link"
+        onClose={() => setResetLink(null)}
+        footer={<Button onClick={() => setResetLink(null)}>Done</Button>}
+      >
+        {resetLink && (
+          <SecretOnce label="Password link" value={resetLink}>
+            Send this link to the user; it sets their password once and expires in 24 hours.
+          </SecretOnce>
+        )}
       </Dialog>
       <ConfirmDialog
         open={toggling !== null}
@@ -138,7 +152,12 @@ export function UsersPage() {
         confirmLabel={toggling?.disabled ? "Enable" : "Disable"}
         onClose={() => setToggling(null)}
         onConfirm={async () => {
-          unwrap(await api.PATCH("/api/v1/tenants/{tenantId}/users/{userId}", { params: { path: { tenantId, userId: toggling!.id } }, body: { disabled: !toggling!.disabled } }));
+          unwrap(
+            await api.PATCH("/api/v1/tenants/{tenantId}/users/{userId}", {
+              params: { path: { tenantId, userId: toggling!.id } },
+              body: { disabled: !toggling!.disabled },
+            }),
+          );
           await queryClient.invalidateQueries({ queryKey });
           toast.show(`${toggling!.email} is ${toggling!.disabled ? "enabled" : "disabled"}.`);
         }}
@@ -159,7 +178,17 @@ const createSchema = z.object({
   role: z.enum(["admin", "analyst", "viewer", "auditor", "billing"]),
 });
 
-function CreateUserDialog({ open, tenantId, onClose, onCreated }: { open: boolean; tenantId: string; onClose: () => void; onCreated: (link: string) => Promise<void> }) {
+function CreateUserDialog({
+  open,
+  tenantId,
+  onClose,
+  onCreated,
+}: {
+  open: boolean;
+  tenantId: string;
+  onClose: () => void;
+  onCreated: (link: string) => Promise<void>;
+}) {
   const toast = useToast();
   const form = useApiForm(createSchema, { email: "", displayName: "", role: "viewer" as Role });
   const { errors, isSubmitting } = form.formState;

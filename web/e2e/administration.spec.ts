@@ -1,0 +1,109 @@
+import { expect, test } from "@playwright/test";
+import { demo, signInToShell, tenantIdByName } from "./helpers";
+
+test("an admin creates a user, whose one-time link sets their password", async ({ page, browser }) => {
+  await signInToShell(page, demo.contosoAdmin);
+  const tenantId = await tenantIdByName(page, "Contoso Dental Group");
+  await page.goto(`/t/${tenantId}/users`);
+  await page.getByRole("button", { name: "Create user" }).click();
+  const dialog = page.getByRole("dialog", { name: "Create user" });
+  await dialog.getByRole("button", { name: "Create" }).click();
+  await expect(dialog.getByLabel("Email")).toHaveAccessibleDescription("Enter a valid email address.");
+
+  await dialog.getByLabel("Email").fill("new.analyst@contoso.example");
+  await dialog.getByLabel("Name").fill("New Analyst");
+  await dialog.getByLabel("Role").selectOption("analyst");
+  await dialog.getByRole("button", { name: "Create" }).click();
+  const link = await page.getByRole("dialog", { name: "Password link" }).getByTestId("secret-once").inputValue();
+  expect(link).toMatch(/\/reset-password#email=new.analyst%40contoso.example&token=/);
+  await page.getByRole("button", { name: "Done" }).click();
+  await expect(page.getByRole("table", { name: "Users" }).getByText("new.analyst@contoso.example")).toBeVisible();
+
+  const visitor = await browser.newPage();
+  await visitor.goto(link);
+  await visitor.getByLabel("New password").fill("a-brand-new-password-1");
+  await visitor.getByLabel("Repeat the password").fill("a-brand-new-password-1");
+  await visitor.getByRole("button", { name: "Set password" }).click();
+  await expect(visitor.getByText("Your password is set")).toBeVisible();
+  await visitor.getByLabel("Email").fill("new.analyst@contoso.example");
+  await visitor.getByLabel("Password").fill("a-brand-new-password-1");
+  await visitor.getByRole("button", { name: "Sign in" }).click();
+  await expect(visitor.getByRole("button", { name: /Tenant: Contoso Dental Group/ })).toBeVisible();
+  await visitor.close();
+});
+
+test("an admin invites someone, who accepts with a new account", async ({ page, browser }) => {
+  await signInToShell(page, demo.contosoAdmin);
+  const tenantId = await tenantIdByName(page, "Contoso Dental Group");
+  await page.goto(`/t/${tenantId}/invitations`);
+  await page.getByRole("button", { name: "Invite someone" }).click();
+  const dialog = page.getByRole("dialog", { name: "Invite someone" });
+  await dialog.getByLabel("Email").fill("invited.person@contoso.example");
+  await dialog.getByLabel("Role").selectOption("auditor");
+  await dialog.getByRole("button", { name: "Create invitation" }).click();
+  const link = await page.getByRole("dialog", { name: "Invitation link" }).getByTestId("secret-once").inputValue();
+  await page.getByRole("button", { name: "Done" }).click();
+  const row = page.getByRole("row", { name: /invited.person@contoso.example/ });
+  await expect(row).toContainText("open");
+  await expect(row).toContainText("Auditor");
+
+  const visitor = await browser.newPage();
+  await visitor.goto(link);
+  await expect(visitor.getByRole("heading", { name: "Join Contoso Dental Group" })).toBeVisible();
+  await visitor.getByLabel("Your name").fill("Invited Person");
+  await visitor.getByLabel("Choose a password").fill("invited-password-12");
+  await visitor.getByLabel("Repeat the password").fill("invited-password-12");
+  await visitor.getByRole("button", { name: "Create account and join" }).click();
+  await expect(visitor.getByText("Your account is ready")).toBeVisible();
+  await visitor.close();
+
+  await page.reload();
+  await expect(page.getByRole("row", { name: /invited.person@contoso.example/ })).toContainText("accepted");
+});
+
+test("an API token is shown once, works, and stops working when revoked", async ({ page, playwright }) => {
+  await signInToShell(page, demo.contosoAdmin);
+  const tenantId = await tenantIdByName(page, "Contoso Dental Group");
+  await page.goto(`/t/${tenantId}/api-tokens`);
+  await expect(page.getByText("No API tokens yet")).toBeVisible();
+  await page.getByRole("button", { name: "Create token" }).click();
+  const dialog = page.getByRole("dialog", { name: "Create API token" });
+  await dialog.getByLabel("Name").fill("Nightly export");
+  await dialog.getByRole("button", { name: "Create" }).click();
+  await expect(dialog.getByText("Choose at least one scope.")).toBeVisible();
+  await dialog.getByLabel("users:read").check();
+  await dialog.getByRole("button", { name: "Create" }).click();
+  const token = await page
+    .getByRole("dialog", { name: /Token Nightly export created/ })
+    .getByTestId("secret-once")
+    .inputValue();
+  expect(token).toMatch(/^tnt_/);
+  await page.getByRole("button", { name: "Done" }).click();
+
+  const api = await playwright.request.newContext({ baseURL: new URL(page.url()).origin, extraHTTPHeaders: { Authorization: `Bearer ${token}` } });
+  expect((await api.get(`/api/v1/tenants/${tenantId}/users`)).status()).toBe(200);
+
+  await page.getByRole("button", { name: "Revoke Nightly export" }).click();
+  await page.getByRole("dialog", { name: "Revoke Nightly export?" }).getByRole("button", { name: "Revoke token" }).click();
+  await expect(page.getByRole("row", { name: /Nightly export/ })).toContainText("revoked");
+  expect((await api.get(`/api/v1/tenants/${tenantId}/users`)).status()).toBe(401);
+  await api.dispose();
+});
+
+test("a viewer sees no administration pages and is refused them by URL", async ({ page }) => {
+  await signInToShell(page, demo.contosoViewer);
+  const tenantId = await tenantIdByName(page, "Contoso Dental Group");
+  const nav = page.getByRole("navigation", { name: "Main" });
+  await expect(nav.getByRole("link", { name: "Tenant settings" })).toBeVisible();
+  for (const hidden of ["Users", "Invitations", "Memberships", "API tokens", "Audit trail", "Customers"]) {
+    await expect(nav.getByRole("link", { name: hidden, exact: true })).toHaveCount(0);
+  }
+  for (const path of ["users", "invitations", "memberships", "api-tokens", "audit"]) {
+    await page.goto(`/t/${tenantId}/${path}`);
+    await expect(page.getByText("You do not have access to this page")).toBeVisible();
+    await expect(page.getByRole("table")).toHaveCount(0);
+  }
+  // The server refuses too, whatever the console shows.
+  expect((await page.request.get(`/api/v1/tenants/${tenantId}/users`)).status()).toBe(403);
+  expect((await page.request.get(`/api/v1/tenants/${tenantId}/audit-records`)).status()).toBe(403);
+});
