@@ -22,7 +22,7 @@ public static class AuditEndpoints
         var audit = routes.MapGroup("/api/v1/tenants/{tenantId:guid}/audit-records").WithTags("Audit");
         audit.MapGet("/", List).RequireTenant(Permission.AuditRead)
             .WithName("ListAuditRecords").WithSummary("The tenant's audit records, newest first")
-            .WithDescription("Paged; filters: `action` (prefix, e.g. `tenant.`), `outcome`, `actorUserId`, `from`/`to` (UTC). `q` searches actor names and targets.");
+            .WithDescription("Paged; filters: `action` (prefix, e.g. `tenant.`), `outcome`, `actorUserId`, `from`/`to` (UTC). `q` searches actor names and targets. Sort: `occurredAt` (default `-occurredAt`, newest first).");
         audit.MapPost("/verify", Verify).RequireTenant(Permission.AuditRead)
             .WithName("VerifyAuditChain").WithSummary("Check the tenant's hash chain")
             .WithDescription("Recomputes every record's hash and link and compares the end with the chain head.");

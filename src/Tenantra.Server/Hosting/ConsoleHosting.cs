@@ -1,13 +1,13 @@
+using Microsoft.Extensions.FileProviders;
 using Microsoft.Net.Http.Headers;
-using Tenantra.Server.Platform;
 
 namespace Tenantra.Server.Hosting;
 
 /// <summary>
 /// Serves the built web console (web/dist, copied to <c>wwwroot</c> by the build): hashed assets
-/// cached for a year, <c>index.html</c> never cached, and every path that is not an API, health,
-/// metrics or OpenAPI route answered with <c>index.html</c> so the console's own routes can be
-/// linked and reloaded. Unknown <c>/api</c> paths stay 404 problem details.
+/// cached for a year, <c>index.html</c> never cached, and every other GET that no endpoint takes
+/// answered with <c>index.html</c> so the console's own routes can be linked and reloaded.
+/// Unknown <c>/api</c> paths stay 404 problem details.
 /// </summary>
 public static class ConsoleHosting
 {
@@ -29,18 +29,45 @@ public static class ConsoleHosting
         return next(context);
     });
 
-    public static IApplicationBuilder UseConsoleFiles(this IApplicationBuilder app) => app.UseStaticFiles(new StaticFileOptions
+    /// <summary>Configuration key of a directory to serve the console from instead of <c>wwwroot</c>.</summary>
+    public const string DirectorySetting = "Tenantra:Console:Directory";
+
+    public static IApplicationBuilder UseConsoleFiles(this WebApplication app) => app.UseStaticFiles(new StaticFileOptions
     {
+        FileProvider = ConsoleFiles(app),
         OnPrepareResponse = context => context.Context.Response.Headers.CacheControl =
             context.Context.Request.Path.StartsWithSegments("/assets") ? "public, max-age=31536000, immutable" : "no-cache",
     });
 
-    public static void MapConsole(this IEndpointRouteBuilder routes)
+    /// <summary>
+    /// After routing: a GET for a path no endpoint took, outside <c>/api</c> and without a file
+    /// extension, is one of the console's own routes: answer with <c>index.html</c>. (A route-table
+    /// fallback would also catch other methods on API paths and turn their 404s into 405s.)
+    /// </summary>
+    public static IApplicationBuilder UseConsoleRoutes(this WebApplication app)
     {
-        routes.MapFallback("/api/{**rest}", () => Problems.NotFound("Endpoint")).AllowAnonymous().ExcludeFromDescription();
-        routes.MapFallbackToFile("{**path:nonfile}", "index.html", new StaticFileOptions
+        var files = ConsoleFiles(app);
+        return app.Use(async (context, next) =>
         {
-            OnPrepareResponse = context => context.Context.Response.Headers.CacheControl = "no-cache",
-        }).AllowAnonymous();
+            var request = context.Request;
+            if (context.GetEndpoint() is null
+                && (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+                && !request.Path.StartsWithSegments("/api")
+                && !Path.HasExtension(request.Path.Value)
+                && files.GetFileInfo("index.html") is { Exists: true } index)
+            {
+                context.Response.ContentType = "text/html; charset=utf-8";
+                context.Response.Headers.CacheControl = "no-cache";
+                await context.Response.SendFileAsync(index);
+                return;
+            }
+
+            await next(context);
+        });
     }
+
+    private static IFileProvider ConsoleFiles(WebApplication app) =>
+        app.Configuration[DirectorySetting] is { Length: > 0 } directory
+            ? new PhysicalFileProvider(Path.GetFullPath(directory))
+            : app.Environment.WebRootFileProvider;
 }

@@ -111,6 +111,7 @@ public static class TenantraApp
         app.UseSecurityHeaders();
         app.UseConsoleFiles();
         app.UseRouting();
+        app.UseConsoleRoutes();
         app.UseHttpMetrics();
         app.Use(LimitRequestBody);
         app.Use(HoldDatabaseConnection);
@@ -130,7 +131,6 @@ public static class TenantraApp
         app.MapInvitationEndpoints();
         app.MapApiTokenEndpoints();
         app.MapAuditEndpoints();
-        app.MapConsole();
     }
 
     /// <summary>Refuses bodies over <see cref="MaxRequestBodyBytes"/> before they are read, whatever the server in front.</summary>

@@ -21,7 +21,7 @@ public static class ApiTokenEndpoints
         var tokens = routes.MapGroup("/api/v1/tenants/{tenantId:guid}/api-tokens").WithTags("API tokens");
         tokens.MapGet("/", List).RequireTenant(Permission.TokensManage)
             .WithName("ListApiTokens").WithSummary("API tokens in the tenant")
-            .WithDescription("Admins see every token of the tenant, others their own. Secrets are never returned. `status` is active, revoked or expired.");
+            .WithDescription("Admins see every token of the tenant, others their own. Secrets are never returned. `status` is active, revoked or expired. Sort: `name`, `createdAt` (default `-createdAt`), `expiresAt`, `lastUsedAt`.");
         tokens.MapPost("/", Create).RequireTenant(Permission.TokensManage).Validates<CreateApiTokenRequest>()
             .WithName("CreateApiToken").WithSummary("Create an API token")
             .WithDescription("The secret is in the response this once; only its hash is stored. Expires after `expiresInDays` (default 90, at most 365).");

@@ -22,7 +22,7 @@ public static class InvitationEndpoints
         var invitations = routes.MapGroup("/api/v1/tenants/{tenantId:guid}/invitations").WithTags("Users");
         invitations.MapGet("/", List).RequireTenant(Permission.UsersRead)
             .WithName("ListInvitations").WithSummary("Invitations of the tenant")
-            .WithDescription("Paged; `status` is open, accepted, revoked or expired; `q` searches emails.");
+            .WithDescription("Paged; `status` is open, accepted, revoked or expired; `q` searches emails. Sort: `email`, `createdAt` (default `-createdAt`), `expiresAt`.");
         invitations.MapPost("/", Create).RequireTenant(Permission.UsersManage).Validates<CreateInvitationRequest>()
             .WithName("CreateInvitation").WithSummary("Invite someone with a role")
             .WithDescription("The token in the response is shown once; the invitee accepts with it at `/api/v1/invitations/accept`. Valid 7 days unless `expiresInDays` says otherwise.");

@@ -22,7 +22,7 @@ public static class MembershipEndpoints
         var memberships = routes.MapGroup("/api/v1/tenants/{tenantId:guid}/memberships").WithTags("Users");
         memberships.MapGet("/", List).RequireTenant(Permission.UsersRead)
             .WithName("ListMemberships").WithSummary("Role assignments in the tenant")
-            .WithDescription("Paged; `q` searches the member's email, `role` filters.");
+            .WithDescription("Paged; `q` searches the member's email, `role` filters. Sort: `email` (default), `role`, `createdAt`.");
         memberships.MapPost("/", Create).RequireTenant(Permission.UsersManage).Validates<CreateMembershipRequest>()
             .WithName("CreateMembership").WithSummary("Give an account of this organisation a role in the tenant")
             .WithDescription("On an MSP tenant, `customerScope` is AllCustomers (default) or SelectedCustomers with `customerIds` of this MSP's customers. Accounts of this tenant, its MSP or (for an MSP) its customers can be added directly; anyone else gets an invitation.");

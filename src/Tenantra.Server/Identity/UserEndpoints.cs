@@ -22,7 +22,7 @@ public static class UserEndpoints
         var users = routes.MapGroup("/api/v1/tenants/{tenantId:guid}/users").WithTags("Users");
         users.MapGet("/", List).RequireTenant(Permission.UsersRead)
             .WithName("ListUsers").WithSummary("Members of the tenant")
-            .WithDescription("Paged; `q` searches email and name, `role` filters by a role held in this tenant.");
+            .WithDescription("Paged; `q` searches email and name, `role` filters by a role held in this tenant. Sort: `email` (default), `displayName`, `createdAt`, `lastSignInAt`.");
         users.MapPost("/", Create).RequireTenant(Permission.UsersManage).Validates<CreateUserRequest>()
             .WithName("CreateUser").WithSummary("Create a user with a role in the tenant")
             .WithDescription("Without a password, the response carries a one-time password reset token to hand to the user.");

@@ -21,12 +21,12 @@ public static class TenantEndpoints
         var msps = routes.MapGroup("/api/v1/msps").WithTags("Tenants");
         msps.MapGet("/", ListMsps).RequirePlatform(Permission.MspsManage)
             .WithName("ListMsps").WithSummary("List MSP tenants (platform admins)")
-            .WithDescription("Paged; `q` searches names, `status` filters. Each MSP has its member and customer counts.");
+            .WithDescription("Paged; `q` searches names, `status` filters. Each MSP has its member and customer counts. Sort: `name` (default), `status`, `createdAt`.");
         msps.MapPost("/", CreateMsp).RequirePlatform(Permission.MspsManage).Validates<CreateTenantRequest>()
             .WithName("CreateMsp").WithSummary("Create an MSP tenant (platform admins)");
         msps.MapGet("/{mspId:guid}/customers", ListCustomers).RequireTenant(Permission.TenantRead)
             .WithName("ListCustomers").WithSummary("MSP roll-up: the customers the caller can reach")
-            .WithDescription("Members limited to chosen customers see only those. Paged; `q` searches names, `status` filters.");
+            .WithDescription("Members limited to chosen customers see only those. Paged; `q` searches names, `status` filters. Sort: `name` (default), `status`, `createdAt`.");
         msps.MapPost("/{mspId:guid}/customers", CreateCustomer).RequireTenant(Permission.CustomersManage).Validates<CreateTenantRequest>()
             .WithName("CreateCustomer").WithSummary("Create a customer tenant under the MSP");
 

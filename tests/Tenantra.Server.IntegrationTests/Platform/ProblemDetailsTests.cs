@@ -12,6 +12,16 @@ public sealed class ProblemDetailsTests(ProblemDetailsFixture fixture) : IClassF
     private const string AntiforgeryHeader = "X-XSRF-TOKEN";
 
     [Fact]
+    public async Task A_number_sent_as_a_string_is_refused_naming_the_field()
+    {
+        using var body = new StringContent("""{"email":"n@numbers.example","role":"viewer","expiresInDays":"7"}""", System.Text.Encoding.UTF8, "application/json");
+
+        var problem = await ResponseAssert.ProblemAsync(await fixture.Admin.PostAsync($"/api/v1/tenants/{fixture.CustomerId}/invitations", body), HttpStatusCode.BadRequest);
+
+        Assert.Equal("has the wrong type or format.", problem.GetProperty("errors").GetProperty("expiresInDays")[0].GetString());
+    }
+
+    [Fact]
     public async Task Unknown_route_under_api_is_a_404_problem()
     {
         using var anonymous = fixture.App.CreateClient();

@@ -338,7 +338,7 @@ export interface paths {
         };
         /**
          * List MSP tenants (platform admins)
-         * @description Paged; `q` searches names, `status` filters. Each MSP has its member and customer counts.
+         * @description Paged; `q` searches names, `status` filters. Each MSP has its member and customer counts. Sort: `name` (default), `status`, `createdAt`.
          */
         get: operations["ListMsps"];
         put?: never;
@@ -359,7 +359,7 @@ export interface paths {
         };
         /**
          * MSP roll-up: the customers the caller can reach
-         * @description Members limited to chosen customers see only those. Paged; `q` searches names, `status` filters.
+         * @description Members limited to chosen customers see only those. Paged; `q` searches names, `status` filters. Sort: `name` (default), `status`, `createdAt`.
          */
         get: operations["ListCustomers"];
         put?: never;
@@ -456,7 +456,7 @@ export interface paths {
         };
         /**
          * Members of the tenant
-         * @description Paged; `q` searches email and name, `role` filters by a role held in this tenant.
+         * @description Paged; `q` searches email and name, `role` filters by a role held in this tenant. Sort: `email` (default), `displayName`, `createdAt`, `lastSignInAt`.
          */
         get: operations["ListUsers"];
         put?: never;
@@ -518,7 +518,7 @@ export interface paths {
         };
         /**
          * Role assignments in the tenant
-         * @description Paged; `q` searches the member's email, `role` filters.
+         * @description Paged; `q` searches the member's email, `role` filters. Sort: `email` (default), `role`, `createdAt`.
          */
         get: operations["ListMemberships"];
         put?: never;
@@ -563,7 +563,7 @@ export interface paths {
         };
         /**
          * Invitations of the tenant
-         * @description Paged; `status` is open, accepted, revoked or expired; `q` searches emails.
+         * @description Paged; `status` is open, accepted, revoked or expired; `q` searches emails. Sort: `email`, `createdAt` (default `-createdAt`), `expiresAt`.
          */
         get: operations["ListInvitations"];
         put?: never;
@@ -644,7 +644,7 @@ export interface paths {
         };
         /**
          * API tokens in the tenant
-         * @description Admins see every token of the tenant, others their own. Secrets are never returned. `status` is active, revoked or expired.
+         * @description Admins see every token of the tenant, others their own. Secrets are never returned. `status` is active, revoked or expired. Sort: `name`, `createdAt` (default `-createdAt`), `expiresAt`, `lastUsedAt`.
          */
         get: operations["ListApiTokens"];
         put?: never;
@@ -685,7 +685,7 @@ export interface paths {
         };
         /**
          * The tenant's audit records, newest first
-         * @description Paged; filters: `action` (prefix, e.g. `tenant.`), `outcome`, `actorUserId`, `from`/`to` (UTC). `q` searches actor names and targets.
+         * @description Paged; filters: `action` (prefix, e.g. `tenant.`), `outcome`, `actorUserId`, `from`/`to` (UTC). `q` searches actor names and targets. Sort: `occurredAt` (default `-occurredAt`, newest first).
          */
         get: operations["ListAuditRecords"];
         put?: never;
