@@ -108,8 +108,15 @@ export function toApiQuery(query: ListParams<AuditFilter>["query"]) {
     ...rest,
     outcome: outcome as Schemas["AuditOutcome"] | undefined,
     from: from ? new Date(`${from}T00:00:00`).toISOString() : undefined,
-    to: to ? new Date(new Date(`${to}T00:00:00`).getTime() + 86_400_000).toISOString() : undefined,
+    to: to ? nextLocalMidnight(to) : undefined,
   };
+}
+
+/** The local midnight that ends the day: 23 or 25 hours after it starts when the clocks change, not always 24. */
+function nextLocalMidnight(day: string) {
+  const end = new Date(`${day}T00:00:00`);
+  end.setDate(end.getDate() + 1);
+  return end.toISOString();
 }
 
 function TextFilter({ label, name, params, placeholder }: { label: string; name: AuditFilter; params: ListParams<AuditFilter>; placeholder?: string }) {
