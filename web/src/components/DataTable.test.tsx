@@ -67,8 +67,16 @@ describe("DataTable", () => {
 
     const rows = bodyRows();
     expect(rows).toHaveLength(2);
-    expect(within(rows[0]!).getAllByRole("cell").map((c) => c.textContent)).toEqual(["Ada", "ada@example.com"]);
-    expect(within(rows[1]!).getAllByRole("cell").map((c) => c.textContent)).toEqual(["Grace, Hopper", "=grace@example.com"]);
+    expect(
+      within(rows[0]!)
+        .getAllByRole("cell")
+        .map((c) => c.textContent),
+    ).toEqual(["Ada", "ada@example.com"]);
+    expect(
+      within(rows[1]!)
+        .getAllByRole("cell")
+        .map((c) => c.textContent),
+    ).toEqual(["Grace, Hopper", "=grace@example.com"]);
   });
 
   it("shows the range, the total and the page count", () => {
@@ -250,6 +258,26 @@ describe("DataTable", () => {
       const text = await createObjectURL.mock.calls[0]![0].text();
       expect(text).toContain('Name,Email\r\nAda,ada@example.com\r\n"Grace, Hopper",\'=grace@example.com\r\n');
       expect(screen.getByRole("button", { name: "Export CSV" })).toBeEnabled();
+    });
+
+    it("says so when the export is cut at the console's limit", async () => {
+      const fetchPage = vi.fn(async (page: number, pageSize: number) => ({
+        items: Array.from({ length: pageSize }, (_, i) => ({ ...ada, id: `${page}-${i}` })),
+        total: 12_345,
+      }));
+      const { user } = renderTable({ csv: csv(fetchPage) });
+
+      await user.click(screen.getByRole("button", { name: "Export CSV" }));
+
+      expect(
+        await screen.findByText(
+          "Exported the first 10,000 of 12,345 rows to users.csv, the most the console exports at once. Narrow the filters for the rest.",
+          {},
+          { timeout: 5000 },
+        ),
+      ).toBeInTheDocument();
+      expect(fetchPage).toHaveBeenCalledTimes(50);
+      expect(downloads).toHaveLength(1);
     });
 
     it("reports a failed export and downloads nothing", async () => {

@@ -217,9 +217,18 @@ function CsvExportButton<T>({ filename, columns, fetchPage }: NonNullable<DataTa
   const run = async () => {
     setProgress("Exporting…");
     try {
-      const rows = await fetchAllPages(fetchPage, (done, total) => setProgress(`Exporting ${done.toLocaleString()} / ${total.toLocaleString()}…`));
+      const { rows, available } = await fetchAllPages(fetchPage, (done, total) =>
+        setProgress(`Exporting ${done.toLocaleString()} / ${total.toLocaleString()}…`),
+      );
       downloadText(filename, toCsv(rows, columns));
-      toast.show(`Exported ${rows.length.toLocaleString()} rows to ${filename}.`);
+      if (rows.length < available) {
+        toast.show(
+          `Exported the first ${rows.length.toLocaleString()} of ${available.toLocaleString()} rows to ${filename}, the most the console exports at once. Narrow the filters for the rest.`,
+          "info",
+        );
+      } else {
+        toast.show(`Exported ${rows.length.toLocaleString()} rows to ${filename}.`);
+      }
     } catch (error) {
       toast.show(`Export failed: ${problemMessage(error)}`, "error");
     } finally {

@@ -19,8 +19,15 @@ export function Dialog({ open, title, onClose, children, footer }: DialogProps) 
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal?.() ?? dialog.setAttribute("open", "");
-    if (!open && dialog.open) dialog.close?.() ?? dialog.removeAttribute("open");
+    // jsdom (unit tests) has no showModal/close: the open attribute stands in.
+    if (open && !dialog.open) {
+      if (typeof dialog.showModal === "function") dialog.showModal();
+      else dialog.setAttribute("open", "");
+    }
+    if (!open && dialog.open) {
+      if (typeof dialog.close === "function") dialog.close();
+      else dialog.removeAttribute("open");
+    }
   }, [open]);
 
   return (

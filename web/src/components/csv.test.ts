@@ -68,7 +68,7 @@ describe("toCsv", () => {
   });
 
   it("prefixes a cell starting with CR and then quotes it", () => {
-    expect(csvOf("\r=1+1")).toBe("Name\r\n\"'\r=1+1\"\r\n");
+    expect(csvOf("\r=1+1")).toBe('Name\r\n"\'\r=1+1"\r\n');
   });
 
   it("guards and quotes a formula that also contains a comma", () => {
@@ -99,8 +99,9 @@ describe("fetchAllPages", () => {
     const fetchPage = server(450);
     const progress = vi.fn();
 
-    const rows = await fetchAllPages(fetchPage, progress);
+    const { rows, available } = await fetchAllPages(fetchPage, progress);
 
+    expect(available).toBe(450);
     expect(rows).toHaveLength(450);
     expect(rows[0]).toBe(1);
     expect(rows[449]).toBe(450);
@@ -120,7 +121,7 @@ describe("fetchAllPages", () => {
     const fetchPage = server(3);
     const progress = vi.fn();
 
-    expect(await fetchAllPages(fetchPage, progress)).toEqual([1, 2, 3]);
+    expect(await fetchAllPages(fetchPage, progress)).toEqual({ rows: [1, 2, 3], available: 3 });
     expect(fetchPage).toHaveBeenCalledTimes(1);
     expect(progress).toHaveBeenCalledExactlyOnceWith(3, 3);
   });
@@ -129,7 +130,7 @@ describe("fetchAllPages", () => {
     const fetchPage = server(0);
     const progress = vi.fn();
 
-    expect(await fetchAllPages(fetchPage, progress)).toEqual([]);
+    expect(await fetchAllPages(fetchPage, progress)).toEqual({ rows: [], available: 0 });
     expect(fetchPage).toHaveBeenCalledTimes(1);
     expect(progress).toHaveBeenCalledExactlyOnceWith(0, 0);
   });
@@ -138,8 +139,9 @@ describe("fetchAllPages", () => {
     const fetchPage = server(50_000);
     const progress = vi.fn();
 
-    const rows = await fetchAllPages(fetchPage, progress);
+    const { rows, available } = await fetchAllPages(fetchPage, progress);
 
+    expect(available).toBe(50_000);
     expect(maxExportRows).toBe(10_000);
     expect(rows).toHaveLength(10_000);
     expect(rows.at(-1)).toBe(10_000);
@@ -156,7 +158,7 @@ describe("fetchAllPages", () => {
     });
     const progress = vi.fn();
 
-    const rows = await fetchAllPages(fetchPage, progress);
+    const { rows } = await fetchAllPages(fetchPage, progress);
 
     expect(rows).toHaveLength(200);
     expect(fetchPage).toHaveBeenCalledTimes(2);
@@ -167,7 +169,10 @@ describe("fetchAllPages", () => {
   });
 
   it("passes a failing page on to the caller", async () => {
-    const fetchPage = vi.fn().mockResolvedValueOnce({ items: [1], total: 400 }).mockRejectedValueOnce(new Error("boom"));
+    const fetchPage = vi
+      .fn()
+      .mockResolvedValueOnce({ items: [1], total: 400 })
+      .mockRejectedValueOnce(new Error("boom"));
     await expect(fetchAllPages(fetchPage, () => {})).rejects.toThrow("boom");
   });
 });

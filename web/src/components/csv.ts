@@ -27,18 +27,21 @@ export interface PageOf<T> {
 /** Largest export the console assembles in the browser; larger sets need a narrower filter. */
 export const maxExportRows = 10_000;
 
-/** Fetches every page of the current filter (200 at a time), reporting progress, up to {@link maxExportRows}. */
+/**
+ * Fetches every page of the current filter (200 at a time), reporting progress, up to
+ * {@link maxExportRows}; `available` is how many rows the filter has on the server.
+ */
 export async function fetchAllPages<T>(
   fetchPage: (page: number, pageSize: number) => Promise<PageOf<T>>,
   onProgress: (done: number, total: number) => void,
-): Promise<T[]> {
+): Promise<{ rows: T[]; available: number }> {
   const rows: T[] = [];
   for (let page = 1; ; page++) {
     const result = await fetchPage(page, 200);
     rows.push(...result.items);
     const total = Math.min(result.total, maxExportRows);
     onProgress(Math.min(rows.length, total), total);
-    if (result.items.length === 0 || rows.length >= total) return rows.slice(0, maxExportRows);
+    if (result.items.length === 0 || rows.length >= total) return { rows: rows.slice(0, maxExportRows), available: result.total };
   }
 }
 

@@ -113,7 +113,7 @@ describe("useApiForm", () => {
       throw new ApiProblem(400, "Validation failed", undefined, { email: ["is taken."], tenantId: ["is not a tenant."] });
     });
 
-    expect(await screen.findByRole("alert")).toHaveTextContent(/^Validation failed tenantId is not a tenant\.$/);
+    expect(await screen.findByRole("alert")).toHaveTextContent(/^Validation failed Tenant id is not a tenant\.$/);
     expect(email()).toHaveAccessibleDescription("is taken.");
   });
 
@@ -125,7 +125,10 @@ describe("useApiForm", () => {
   });
 
   it("lets the user submit again after a server error", async () => {
-    const action = vi.fn().mockRejectedValueOnce(new ApiProblem(400, "Invalid", undefined, { email: ["is taken."] })).mockResolvedValueOnce(undefined);
+    const action = vi
+      .fn()
+      .mockRejectedValueOnce(new ApiProblem(400, "Invalid", undefined, { email: ["is taken."] }))
+      .mockResolvedValueOnce(undefined);
     const user = await fillAndSubmit(action);
     expect(await screen.findByText("is taken.")).toBeInTheDocument();
 

@@ -1,7 +1,7 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useForm, type DefaultValues, type FieldValues, type Path, type UseFormReturn } from "react-hook-form";
 import type { z } from "zod";
-import { ApiProblem, problemMessage } from "../api/problems";
+import { ApiProblem, humanise, problemMessage } from "../api/problems";
 
 /**
  * A react-hook-form form validated by a zod schema, whose `submitWith` runs the API call and puts a
@@ -26,7 +26,7 @@ export function showProblem(form: UseFormReturn<FieldValues>, error: unknown) {
     const unplaced: string[] = [];
     for (const [field, messages] of Object.entries(error.fieldErrors)) {
       if (known.includes(field)) form.setError(field as Path<FieldValues>, { message: messages.join(" ") });
-      else unplaced.push(...messages.map((m) => `${field} ${m}`));
+      else unplaced.push(...messages.map((m) => `${humanise(field)} ${m}`));
     }
     if (Object.keys(error.fieldErrors).length === 0 || unplaced.length > 0) {
       form.setError("root", { message: unplaced.length > 0 ? `${error.detail ?? error.title} ${unplaced.join(" ")}` : (error.detail ?? error.title) });

@@ -57,4 +57,9 @@ describe("toApiQuery", () => {
     expect(from).toBe("2024-04-30T22:00:00.000Z");
     expect(to).toBe("2024-05-01T22:00:00.000Z");
   });
+
+  it("leaves out dates that are not YYYY-MM-DD days instead of failing", () => {
+    expect(toApiQuery({ ...base, from: "garbage", to: "2024-13-45" })).toMatchObject({ from: undefined, to: undefined });
+    expect(toApiQuery({ ...base, from: "2024-5-1" }).from).toBeUndefined();
+  });
 });

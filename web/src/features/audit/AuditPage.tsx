@@ -101,22 +101,27 @@ export function AuditPage() {
   );
 }
 
-/** Dates in the URL are the reader's local days; the API takes UTC instants (`to` is exclusive, so the end of that day). */
+/**
+ * Dates in the URL are the reader's local days; the API takes UTC instants (`to` is exclusive, so
+ * the end of that day). A value that is not a valid YYYY-MM-DD day (an edited URL) is left out.
+ */
 export function toApiQuery(query: ListParams<AuditFilter>["query"]) {
   const { from, to, outcome, ...rest } = query;
   return {
     ...rest,
     outcome: outcome as Schemas["AuditOutcome"] | undefined,
-    from: from ? new Date(`${from}T00:00:00`).toISOString() : undefined,
-    to: to ? nextLocalMidnight(to) : undefined,
+    from: localMidnight(from, 0),
+    to: localMidnight(to, 1),
   };
 }
 
-/** The local midnight that ends the day: 23 or 25 hours after it starts when the clocks change, not always 24. */
-function nextLocalMidnight(day: string) {
-  const end = new Date(`${day}T00:00:00`);
-  end.setDate(end.getDate() + 1);
-  return end.toISOString();
+/** The local midnight `daysLater` after the day starts: 23 or 25 hours later when the clocks change, not always 24. */
+function localMidnight(day: string | undefined, daysLater: number): string | undefined {
+  if (!day || !/^\d{4}-\d{2}-\d{2}$/.test(day)) return undefined;
+  const midnight = new Date(`${day}T00:00:00`);
+  if (Number.isNaN(midnight.getTime())) return undefined;
+  midnight.setDate(midnight.getDate() + daysLater);
+  return midnight.toISOString();
 }
 
 function TextFilter({ label, name, params, placeholder }: { label: string; name: AuditFilter; params: ListParams<AuditFilter>; placeholder?: string }) {

@@ -126,9 +126,7 @@ describe("SignInPage", () => {
 
     expect(await screen.findByRole("alert")).toHaveTextContent("Email or password is incorrect.");
     expect(router.state.location.pathname).toBe("/sign-in");
-    expect(posts()).toEqual([
-      expect.objectContaining({ path: "/api/v1/auth/sign-in", body: { email: "ada@example.com", password: "correct horse" } }),
-    ]);
+    expect(posts()).toEqual([expect.objectContaining({ path: "/api/v1/auth/sign-in", body: { email: "ada@example.com", password: "correct horse" } })]);
   });
 
   it("asks for the authenticator code, then goes to the return path", async () => {

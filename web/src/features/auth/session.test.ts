@@ -28,6 +28,9 @@ describe("safeReturnTo", () => {
     ["a javascript: URL", "javascript:alert(1)"],
     ["the sign-in page itself", "/sign-in?x"],
     ["the bare sign-in page", "/sign-in"],
+    ["a tab that browsers drop", "/\t/evil.com"],
+    ["a newline that browsers drop", "/\n/evil.com"],
+    ["a backslash later on", "/t/\\evil"],
   ])("refuses %s", (_, value) => {
     expect(safeReturnTo(value)).toBeNull();
   });

@@ -25,7 +25,9 @@ export function useMe() {
  * `//host`, a backslash trick) is refused so the sign-in page cannot be used as an open redirect.
  */
 export function safeReturnTo(value: string | null | undefined): string | null {
-  if (!value || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return null;
+  if (!value || !value.startsWith("/") || value.startsWith("//")) return null;
+  // Browsers drop tabs and newlines and read "\" as "/", so "/\t/evil.com" would mean "//evil.com".
+  if (/[\\\u0000-\u001f\u007f]/.test(value)) return null;
   if (value.startsWith("/sign-in")) return null;
   return value;
 }
