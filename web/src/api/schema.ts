@@ -4,2401 +4,2401 @@
  */
 
 export interface paths {
-  "/metrics": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics
+         * @description Every server metric in the Prometheus text exposition format 0.0.4: HTTP request counts and durations by route template, sign-ins, API token authentications, audit records written, rate limit rejections, worker heartbeats, uptime and build.
+         */
+        get: operations["GetMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Prometheus metrics
-     * @description Every server metric in the Prometheus text exposition format 0.0.4: HTTP request counts and durations by route template, sign-ins, API token authentications, audit records written, rate limit rejections, worker heartbeats, uptime and build.
-     */
-    get: operations["GetMetrics"];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/api/v1/features": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/features": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Features the caller may use in a tenant
+         * @description For the console's navigation: each feature is enabled when the tenant has it on and the caller holds its permission there. The server enforces permissions regardless.
+         */
+        get: operations["GetFeatures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Features the caller may use in a tenant
-     * @description For the console's navigation: each feature is enabled when the tenant has it on and the caller holds its permission there. The server enforces permissions regardless.
-     */
-    get: operations["GetFeatures"];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/api/v1/tenants/{tenantId}/features/{key}": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/tenants/{tenantId}/features/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Turn a feature on or off for a tenant (its parent's admins) */
+        put: operations["SetFeature"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    /** Turn a feature on or off for a tenant (its parent's admins) */
-    put: operations["SetFeature"];
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/api/v1/system/status": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/system/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Version, database engine, migrations and worker heartbeats (platform members) */
+        get: operations["GetSystemStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Version, database engine, migrations and worker heartbeats (platform members) */
-    get: operations["GetSystemStatus"];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/health/live": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/health/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The process is up
+         * @description Always 200 `Healthy` while the server answers.
+         */
+        get: operations["GetLiveness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * The process is up
-     * @description Always 200 `Healthy` while the server answers.
-     */
-    get: operations["GetLiveness"];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/health/ready": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Database reachable, migrations applied, workers alive
+         * @description 200 `Healthy`, or 503 with the reason; load balancers take the node out of rotation.
+         */
+        get: operations["GetReadiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Database reachable, migrations applied, workers alive
-     * @description 200 `Healthy`, or 503 with the reason; load balancers take the node out of rotation.
-     */
-    get: operations["GetReadiness"];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/api/v1/auth/sign-in": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/auth/sign-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in with email and password
+         * @description Starts a console session (HttpOnly cookie). When the user has a second factor, the status is `two-factor-required` and the session starts after `/auth/sign-in/two-factor`. Five failures lock the account for 15 minutes.
+         */
+        post: operations["SignIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Sign in with email and password
-     * @description Starts a console session (HttpOnly cookie). When the user has a second factor, the status is `two-factor-required` and the session starts after `/auth/sign-in/two-factor`. Five failures lock the account for 15 minutes.
-     */
-    post: operations["SignIn"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/api/v1/auth/sign-in/two-factor": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/auth/sign-in/two-factor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Complete sign-in with a TOTP or recovery code
+         * @description A TOTP code is accepted once: a code for a time step already used is refused. Recovery codes are spent on use.
+         */
+        post: operations["SignInTwoFactor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Complete sign-in with a TOTP or recovery code
-     * @description A TOTP code is accepted once: a code for a time step already used is refused. Recovery codes are spent on use.
-     */
-    post: operations["SignInTwoFactor"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/api/v1/auth/sign-out": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/auth/sign-out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End the console session */
+        post: operations["SignOut"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** End the console session */
-    post: operations["SignOut"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/api/v1/auth/me": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed-in user with memberships
+         * @description Also works for API tokens: the token owner's identity and memberships.
+         */
+        get: operations["GetMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * The signed-in user with memberships
-     * @description Also works for API tokens: the token owner's identity and memberships.
-     */
-    get: operations["GetMe"];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/api/v1/auth/antiforgery": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/auth/antiforgery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Antiforgery token for cookie sessions
+         * @description Every state-changing request authenticated by the session cookie must send this token in the `X-XSRF-TOKEN` header. Fetch it again after signing in.
+         */
+        get: operations["GetAntiforgeryToken"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Antiforgery token for cookie sessions
-     * @description Every state-changing request authenticated by the session cookie must send this token in the `X-XSRF-TOKEN` header. Fetch it again after signing in.
-     */
-    get: operations["GetAntiforgeryToken"];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/api/v1/auth/password": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change the caller's password
+         * @description Other sessions of the user end: the security stamp changes.
+         */
+        post: operations["ChangePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Change the caller's password
-     * @description Other sessions of the user end: the security stamp changes.
-     */
-    post: operations["ChangePassword"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/api/v1/auth/password-reset": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set a new password with a reset token
+         * @description Reset tokens are issued by an administrator (`POST /tenants/{tenantId}/users/{userId}/password-reset`) and expire after 24 hours or at first use.
+         */
+        post: operations["ResetPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Set a new password with a reset token
-     * @description Reset tokens are issued by an administrator (`POST /tenants/{tenantId}/users/{userId}/password-reset`) and expire after 24 hours or at first use.
-     */
-    post: operations["ResetPassword"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/api/v1/auth/two-factor/enrollment": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/auth/two-factor/enrollment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start TOTP enrolment
+         * @description Returns a new secret and an otpauth:// URI for a QR code. Not active until confirmed with a code. Refused (409) while a second factor is active: disable it with the password first.
+         */
+        post: operations["BeginTwoFactorEnrollment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Start TOTP enrolment
-     * @description Returns a new secret and an otpauth:// URI for a QR code. Not active until confirmed with a code. Refused (409) while a second factor is active: disable it with the password first.
-     */
-    post: operations["BeginTwoFactorEnrollment"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/api/v1/auth/two-factor/enable": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/auth/two-factor/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm TOTP enrolment
+         * @description Activates the second factor and returns ten recovery codes, shown once.
+         */
+        post: operations["EnableTwoFactor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Confirm TOTP enrolment
-     * @description Activates the second factor and returns ten recovery codes, shown once.
-     */
-    post: operations["EnableTwoFactor"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/api/v1/auth/two-factor/disable": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/auth/two-factor/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turn off the second factor (password required) */
+        post: operations["DisableTwoFactor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Turn off the second factor (password required) */
-    post: operations["DisableTwoFactor"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/api/v1/auth/two-factor/recovery-codes": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/auth/two-factor/recovery-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replace the recovery codes (password required) */
+        post: operations["RegenerateRecoveryCodes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Replace the recovery codes (password required) */
-    post: operations["RegenerateRecoveryCodes"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/api/v1/msps": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/msps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List MSP tenants (platform admins)
+         * @description Paged; `q` searches names, `status` filters. Each MSP has its member and customer counts. Sort: `name` (default), `status`, `createdAt`.
+         */
+        get: operations["ListMsps"];
+        put?: never;
+        /** Create an MSP tenant (platform admins) */
+        post: operations["CreateMsp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * List MSP tenants (platform admins)
-     * @description Paged; `q` searches names, `status` filters. Each MSP has its member and customer counts. Sort: `name` (default), `status`, `createdAt`.
-     */
-    get: operations["ListMsps"];
-    put?: never;
-    /** Create an MSP tenant (platform admins) */
-    post: operations["CreateMsp"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/api/v1/msps/{mspId}/customers": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/msps/{mspId}/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * MSP roll-up: the customers the caller can reach
+         * @description Members limited to chosen customers see only those. Paged; `q` searches names, `status` filters. Sort: `name` (default), `status`, `createdAt`.
+         */
+        get: operations["ListCustomers"];
+        put?: never;
+        /** Create a customer tenant under the MSP */
+        post: operations["CreateCustomer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * MSP roll-up: the customers the caller can reach
-     * @description Members limited to chosen customers see only those. Paged; `q` searches names, `status` filters. Sort: `name` (default), `status`, `createdAt`.
-     */
-    get: operations["ListCustomers"];
-    put?: never;
-    /** Create a customer tenant under the MSP */
-    post: operations["CreateCustomer"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/api/v1/tenants/{tenantId}": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/tenants/{tenantId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A tenant's details */
+        get: operations["GetTenant"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a tenant (recoverable until its purge date)
+         * @description Soft delete: restorable until `purgeAfter` (30 days by default), then purged by the tenant purge worker.
+         */
+        delete: operations["DeleteTenant"];
+        options?: never;
+        head?: never;
+        /** Rename a tenant or change its time zone */
+        patch: operations["UpdateTenant"];
+        trace?: never;
     };
-    /** A tenant's details */
-    get: operations["GetTenant"];
-    put?: never;
-    post?: never;
-    /**
-     * Delete a tenant (recoverable until its purge date)
-     * @description Soft delete: restorable until `purgeAfter` (30 days by default), then purged by the tenant purge worker.
-     */
-    delete: operations["DeleteTenant"];
-    options?: never;
-    head?: never;
-    /** Rename a tenant or change its time zone */
-    patch: operations["UpdateTenant"];
-    trace?: never;
-  };
-  "/api/v1/tenants/{tenantId}/suspend": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/tenants/{tenantId}/suspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Suspend a tenant (its parent's admins)
+         * @description Members of a suspended tenant lose access; data is kept. Resume to restore access.
+         */
+        post: operations["SuspendTenant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Suspend a tenant (its parent's admins)
-     * @description Members of a suspended tenant lose access; data is kept. Resume to restore access.
-     */
-    post: operations["SuspendTenant"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/api/v1/tenants/{tenantId}/resume": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/tenants/{tenantId}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a suspended tenant */
+        post: operations["ResumeTenant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Resume a suspended tenant */
-    post: operations["ResumeTenant"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/api/v1/tenants/{tenantId}/restore": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/tenants/{tenantId}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Restore a deleted tenant before its purge date */
+        post: operations["RestoreTenant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Restore a deleted tenant before its purge date */
-    post: operations["RestoreTenant"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/api/v1/tenants/{tenantId}/users": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/tenants/{tenantId}/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Members of the tenant
+         * @description Paged; `q` searches email and name, `role` filters by a role held in this tenant. Sort: `email` (default), `displayName`, `createdAt`, `lastSignInAt`.
+         */
+        get: operations["ListUsers"];
+        put?: never;
+        /**
+         * Create a user with a role in the tenant
+         * @description Without a password, the response carries a one-time password reset token to hand to the user.
+         */
+        post: operations["CreateUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Members of the tenant
-     * @description Paged; `q` searches email and name, `role` filters by a role held in this tenant. Sort: `email` (default), `displayName`, `createdAt`, `lastSignInAt`.
-     */
-    get: operations["ListUsers"];
-    put?: never;
-    /**
-     * Create a user with a role in the tenant
-     * @description Without a password, the response carries a one-time password reset token to hand to the user.
-     */
-    post: operations["CreateUser"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/api/v1/tenants/{tenantId}/users/{userId}": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/tenants/{tenantId}/users/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A member of the tenant */
+        get: operations["GetUser"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Rename or disable a user owned by the tenant
+         * @description Disabling ends the user's sessions and API tokens at once.
+         */
+        patch: operations["UpdateUser"];
+        trace?: never;
     };
-    /** A member of the tenant */
-    get: operations["GetUser"];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    /**
-     * Rename or disable a user owned by the tenant
-     * @description Disabling ends the user's sessions and API tokens at once.
-     */
-    patch: operations["UpdateUser"];
-    trace?: never;
-  };
-  "/api/v1/tenants/{tenantId}/users/{userId}/password-reset": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/tenants/{tenantId}/users/{userId}/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue a one-time password reset token for a user owned by the tenant */
+        post: operations["IssuePasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Issue a one-time password reset token for a user owned by the tenant */
-    post: operations["IssuePasswordReset"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/api/v1/tenants/{tenantId}/memberships": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/tenants/{tenantId}/memberships": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Role assignments in the tenant
+         * @description Paged; `q` searches the member's email, `role` filters. Sort: `email` (default), `role`, `createdAt`.
+         */
+        get: operations["ListMemberships"];
+        put?: never;
+        /**
+         * Give an account of this organisation a role in the tenant
+         * @description On an MSP tenant, `customerScope` is AllCustomers (default) or SelectedCustomers with `customerIds` of this MSP's customers. Accounts of this tenant, its MSP or (for an MSP) its customers can be added directly; anyone else gets an invitation.
+         */
+        post: operations["CreateMembership"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Role assignments in the tenant
-     * @description Paged; `q` searches the member's email, `role` filters. Sort: `email` (default), `role`, `createdAt`.
-     */
-    get: operations["ListMemberships"];
-    put?: never;
-    /**
-     * Give an account of this organisation a role in the tenant
-     * @description On an MSP tenant, `customerScope` is AllCustomers (default) or SelectedCustomers with `customerIds` of this MSP's customers. Accounts of this tenant, its MSP or (for an MSP) its customers can be added directly; anyone else gets an invitation.
-     */
-    post: operations["CreateMembership"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/api/v1/tenants/{tenantId}/memberships/{membershipId}": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/tenants/{tenantId}/memberships/{membershipId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a role from a member
+         * @description The last admin of a tenant cannot be removed.
+         */
+        delete: operations["DeleteMembership"];
+        options?: never;
+        head?: never;
+        /** Change a membership's role or customer reach */
+        patch: operations["UpdateMembership"];
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post?: never;
-    /**
-     * Remove a role from a member
-     * @description The last admin of a tenant cannot be removed.
-     */
-    delete: operations["DeleteMembership"];
-    options?: never;
-    head?: never;
-    /** Change a membership's role or customer reach */
-    patch: operations["UpdateMembership"];
-    trace?: never;
-  };
-  "/api/v1/tenants/{tenantId}/invitations": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/tenants/{tenantId}/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Invitations of the tenant
+         * @description Paged; `status` is open, accepted, revoked or expired; `q` searches emails. Sort: `email`, `createdAt` (default `-createdAt`), `expiresAt`.
+         */
+        get: operations["ListInvitations"];
+        put?: never;
+        /**
+         * Invite someone with a role
+         * @description The token in the response is shown once; the invitee accepts with it at `/api/v1/invitations/accept`. Valid 7 days unless `expiresInDays` says otherwise.
+         */
+        post: operations["CreateInvitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Invitations of the tenant
-     * @description Paged; `status` is open, accepted, revoked or expired; `q` searches emails. Sort: `email`, `createdAt` (default `-createdAt`), `expiresAt`.
-     */
-    get: operations["ListInvitations"];
-    put?: never;
-    /**
-     * Invite someone with a role
-     * @description The token in the response is shown once; the invitee accepts with it at `/api/v1/invitations/accept`. Valid 7 days unless `expiresInDays` says otherwise.
-     */
-    post: operations["CreateInvitation"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/api/v1/tenants/{tenantId}/invitations/{invitationId}": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/tenants/{tenantId}/invitations/{invitationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an open invitation */
+        delete: operations["RevokeInvitation"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post?: never;
-    /** Revoke an open invitation */
-    delete: operations["RevokeInvitation"];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/api/v1/invitations/preview": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/invitations/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What an invitation token is for
+         * @description Tenant name, email and role of an open invitation, for the acceptance page.
+         */
+        post: operations["PreviewInvitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * What an invitation token is for
-     * @description Tenant name, email and role of an open invitation, for the acceptance page.
-     */
-    post: operations["PreviewInvitation"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/api/v1/invitations/accept": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/invitations/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept an invitation
+         * @description Creates the account (display name and password required) or, when the email already has an account, adds the role to it — then the caller must be signed in as that account.
+         */
+        post: operations["AcceptInvitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Accept an invitation
-     * @description Creates the account (display name and password required) or, when the email already has an account, adds the role to it — then the caller must be signed in as that account.
-     */
-    post: operations["AcceptInvitation"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/api/v1/tenants/{tenantId}/api-tokens": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/tenants/{tenantId}/api-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * API tokens in the tenant
+         * @description Admins see every token of the tenant, others their own. Secrets are never returned. `status` is active, revoked or expired. Sort: `name`, `createdAt` (default `-createdAt`), `expiresAt`, `lastUsedAt`.
+         */
+        get: operations["ListApiTokens"];
+        put?: never;
+        /**
+         * Create an API token
+         * @description The secret is in the response this once; only its hash is stored. Expires after `expiresInDays` (default 90, at most 365).
+         */
+        post: operations["CreateApiToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * API tokens in the tenant
-     * @description Admins see every token of the tenant, others their own. Secrets are never returned. `status` is active, revoked or expired. Sort: `name`, `createdAt` (default `-createdAt`), `expiresAt`, `lastUsedAt`.
-     */
-    get: operations["ListApiTokens"];
-    put?: never;
-    /**
-     * Create an API token
-     * @description The secret is in the response this once; only its hash is stored. Expires after `expiresInDays` (default 90, at most 365).
-     */
-    post: operations["CreateApiToken"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/api/v1/tenants/{tenantId}/api-tokens/{tokenId}": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/tenants/{tenantId}/api-tokens/{tokenId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an API token at once */
+        delete: operations["RevokeApiToken"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post?: never;
-    /** Revoke an API token at once */
-    delete: operations["RevokeApiToken"];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/api/v1/tenants/{tenantId}/audit-records": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/tenants/{tenantId}/audit-records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The tenant's audit records, newest first
+         * @description Paged; filters: `action` (prefix, e.g. `tenant.`), `outcome`, `actorUserId`, `from`/`to` (UTC). `q` searches actor names and targets. Sort: `occurredAt` (default `-occurredAt`, newest first).
+         */
+        get: operations["ListAuditRecords"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * The tenant's audit records, newest first
-     * @description Paged; filters: `action` (prefix, e.g. `tenant.`), `outcome`, `actorUserId`, `from`/`to` (UTC). `q` searches actor names and targets. Sort: `occurredAt` (default `-occurredAt`, newest first).
-     */
-    get: operations["ListAuditRecords"];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/api/v1/tenants/{tenantId}/audit-records/verify": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/tenants/{tenantId}/audit-records/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check the tenant's hash chain
+         * @description Recomputes every record's hash and link and compares the end with the chain head.
+         */
+        post: operations["VerifyAuditChain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Check the tenant's hash chain
-     * @description Recomputes every record's hash and link and compares the end with the chain head.
-     */
-    post: operations["VerifyAuditChain"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
-  schemas: {
-    AcceptInvitationRequest: {
-      token?: null | string;
-      displayName?: null | string;
-      password?: null | string;
+    schemas: {
+        AcceptInvitationRequest: {
+            token?: null | string;
+            displayName?: null | string;
+            password?: null | string;
+        };
+        AntiforgeryResponse: {
+            token: string;
+            headerName: string;
+        };
+        ApiTokenResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            tenantId: string;
+            /** Format: uuid */
+            userId: string;
+            name: string;
+            prefix: string;
+            scopes: string[];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string;
+            /** Format: date-time */
+            revokedAt: null | string;
+            /** Format: date-time */
+            lastUsedAt: null | string;
+        };
+        /**
+         * @description The outcome of checking one tenant's audit chain. long AuditChainVerification.RecordsChecked counts the
+         *     records read, including the one that failed; long? AuditChainVerification.FirstBadSequence is the position
+         *     where the chain first went wrong, or null when only the head is missing.
+         */
+        AuditChainVerification: {
+            isValid: boolean;
+            /** Format: int64 */
+            recordsChecked: number;
+            /** Format: int64 */
+            firstBadSequence: null | number;
+            problem: null | string;
+        };
+        /** @enum {unknown} */
+        AuditOutcome: "success" | "failure" | "denied";
+        AuditRecordResponse: {
+            /** Format: int64 */
+            sequence: number;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            occurredAt: string;
+            /** Format: uuid */
+            actorUserId: null | string;
+            /** Format: uuid */
+            actorTokenId: null | string;
+            actorName: null | string;
+            /** Format: uuid */
+            onBehalfOfTenantId: null | string;
+            action: string;
+            targetType: null | string;
+            targetId: null | string;
+            before: null | string;
+            after: null | string;
+            sourceIp: null | string;
+            userAgent: null | string;
+            requestId: null | string;
+            outcome: components["schemas"]["AuditOutcome"];
+            previousHash: string;
+            hash: string;
+        };
+        ChangePasswordRequest: {
+            currentPassword?: null | string;
+            newPassword?: null | string;
+        };
+        CreateApiTokenRequest: {
+            name?: null | string;
+            scopes?: null | string[];
+            /** Format: int32 */
+            expiresInDays?: null | number;
+        };
+        CreateInvitationRequest: {
+            email?: null | string;
+            role?: null | components["schemas"]["Role"];
+            /** Format: int32 */
+            expiresInDays?: null | number;
+        };
+        CreateMembershipRequest: {
+            email?: null | string;
+            role?: null | components["schemas"]["Role"];
+            customerScope?: null | components["schemas"]["CustomerScope"];
+            customerIds?: null | string[];
+        };
+        CreateTenantRequest: {
+            name?: null | string;
+            timeZone?: null | string;
+        };
+        CreateUserRequest: {
+            email?: null | string;
+            displayName?: null | string;
+            role?: null | components["schemas"]["Role"];
+            password?: null | string;
+        };
+        /** @description A created token; string CreatedApiTokenResponse.Token is the secret, shown this once and never again. */
+        CreatedApiTokenResponse: {
+            apiToken: components["schemas"]["ApiTokenResponse"];
+            token: string;
+        };
+        /** @description A created invitation; the token is shown once and goes in the acceptance link. */
+        CreatedInvitationResponse: {
+            invitation: components["schemas"]["InvitationResponse"];
+            token: string;
+        };
+        /** @description A created user; string? CreatedUserResponse.PasswordResetToken is present (once) when no password was given. */
+        CreatedUserResponse: {
+            user: components["schemas"]["TenantUserResponse"];
+            passwordResetToken: null | string;
+        };
+        /**
+         * @description How far a membership on an MSP tenant reaches into its customers.
+         * @enum {unknown}
+         */
+        CustomerScope: "allCustomers" | "selectedCustomers";
+        FeatureFlag: {
+            key: string;
+            title: string;
+            enabled: boolean;
+        };
+        /** @description What the console may show in a tenant: its features and the caller's roles and permission scopes there. */
+        FeaturesResponse: {
+            /** Format: uuid */
+            tenantId: string;
+            features: components["schemas"]["FeatureFlag"][];
+            roles: components["schemas"]["Role"][];
+            permissions: string[];
+        };
+        HttpValidationProblemDetails: {
+            type?: null | string;
+            title?: null | string;
+            /** Format: int32 */
+            status?: null | number;
+            detail?: null | string;
+            instance?: null | string;
+            errors?: {
+                [key: string]: string[];
+            };
+        };
+        InvitationPreviewResponse: {
+            tenantName: string;
+            email: string;
+            role: components["schemas"]["Role"];
+            /** Format: date-time */
+            expiresAt: string;
+            accountExists: boolean;
+        };
+        InvitationResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            tenantId: string;
+            email: string;
+            role: components["schemas"]["Role"];
+            status: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string;
+            /** Format: date-time */
+            acceptedAt: null | string;
+        };
+        InvitationTokenRequest: {
+            token?: null | string;
+        };
+        MeResponse: {
+            /** Format: uuid */
+            id: string;
+            email: string;
+            displayName: string;
+            twoFactorEnabled: boolean;
+            isPlatformAdmin: boolean;
+            memberships: components["schemas"]["MembershipSummary"][];
+        };
+        MembershipResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            tenantId: string;
+            /** Format: uuid */
+            userId: string;
+            email: string;
+            displayName: string;
+            role: components["schemas"]["Role"];
+            customerScope: components["schemas"]["CustomerScope"];
+            customerIds: string[];
+            /** Format: date-time */
+            createdAt: string;
+        };
+        MembershipSummary: {
+            /** Format: uuid */
+            membershipId: string;
+            /** Format: uuid */
+            tenantId: string;
+            tenantName: string;
+            tenantKind: components["schemas"]["TenantKind"];
+            role: components["schemas"]["Role"];
+            customerScope: components["schemas"]["CustomerScope"];
+        };
+        PagedOfApiTokenResponse: {
+            items: components["schemas"]["ApiTokenResponse"][];
+            /** Format: int32 */
+            page: number;
+            /** Format: int32 */
+            pageSize: number;
+            /** Format: int32 */
+            total: number;
+        };
+        PagedOfAuditRecordResponse: {
+            items: components["schemas"]["AuditRecordResponse"][];
+            /** Format: int32 */
+            page: number;
+            /** Format: int32 */
+            pageSize: number;
+            /** Format: int32 */
+            total: number;
+        };
+        PagedOfInvitationResponse: {
+            items: components["schemas"]["InvitationResponse"][];
+            /** Format: int32 */
+            page: number;
+            /** Format: int32 */
+            pageSize: number;
+            /** Format: int32 */
+            total: number;
+        };
+        PagedOfMembershipResponse: {
+            items: components["schemas"]["MembershipResponse"][];
+            /** Format: int32 */
+            page: number;
+            /** Format: int32 */
+            pageSize: number;
+            /** Format: int32 */
+            total: number;
+        };
+        PagedOfTenantSummary: {
+            items: components["schemas"]["TenantSummary"][];
+            /** Format: int32 */
+            page: number;
+            /** Format: int32 */
+            pageSize: number;
+            /** Format: int32 */
+            total: number;
+        };
+        PagedOfTenantUserResponse: {
+            items: components["schemas"]["TenantUserResponse"][];
+            /** Format: int32 */
+            page: number;
+            /** Format: int32 */
+            pageSize: number;
+            /** Format: int32 */
+            total: number;
+        };
+        PasswordConfirmationRequest: {
+            password?: null | string;
+        };
+        PasswordResetTokenResponse: {
+            email: string;
+            token: string;
+            /** Format: date-time */
+            expiresAt: string;
+        };
+        RecoveryCodesResponse: {
+            recoveryCodes: string[];
+        };
+        ResetPasswordRequest: {
+            email?: null | string;
+            token?: null | string;
+            newPassword?: null | string;
+        };
+        /**
+         * @description Roles a membership grants. A membership on the platform tenant with Role.Admin makes a platform admin.
+         * @enum {unknown}
+         */
+        Role: "admin" | "analyst" | "viewer" | "auditor" | "billing";
+        SetFeatureRequest: {
+            enabled?: null | boolean;
+        };
+        SignInRequest: {
+            email?: null | string;
+            password?: null | string;
+        };
+        SignInResponse: {
+            status: string;
+            user: null | components["schemas"]["MeResponse"];
+        };
+        SystemStatusResponse: {
+            version: string;
+            databaseEngine: string;
+            appliedMigrations: string[];
+            pendingMigrations: string[];
+            /** Format: date-time */
+            startedAt: string;
+            workers: components["schemas"]["WorkerStatus"][];
+        };
+        /** @enum {unknown} */
+        TenantKind: "platform" | "msp" | "customer";
+        TenantResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            parentId: null | string;
+            kind: components["schemas"]["TenantKind"];
+            name: string;
+            status: components["schemas"]["TenantStatus"];
+            timeZone: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            suspendedAt: null | string;
+            /** Format: date-time */
+            deletedAt: null | string;
+            /** Format: date-time */
+            purgeAfter: null | string;
+        };
+        /** @enum {unknown} */
+        TenantStatus: "active" | "suspended" | "deleted" | "purged";
+        /** @description A tenant in an MSP or platform roll-up, with the counts a list page shows. */
+        TenantSummary: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            kind: components["schemas"]["TenantKind"];
+            status: components["schemas"]["TenantStatus"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: int32 */
+            memberCount: number;
+            /** Format: int32 */
+            customerCount: number;
+        };
+        /** @description A member of a tenant: the user with the roles held directly in that tenant. */
+        TenantUserResponse: {
+            /** Format: uuid */
+            id: string;
+            email: string;
+            displayName: string;
+            disabled: boolean;
+            twoFactorEnabled: boolean;
+            managedHere: boolean;
+            roles: components["schemas"]["Role"][];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            lastSignInAt: null | string;
+        };
+        TwoFactorCodeRequest: {
+            code?: null | string;
+        };
+        TwoFactorEnrollmentResponse: {
+            secret: string;
+            otpAuthUri: string;
+        };
+        TwoFactorSignInRequest: {
+            code?: null | string;
+            recoveryCode?: null | string;
+        };
+        UpdateMembershipRequest: {
+            role?: null | components["schemas"]["Role"];
+            customerScope?: null | components["schemas"]["CustomerScope"];
+            customerIds?: null | string[];
+        };
+        UpdateTenantRequest: {
+            name?: null | string;
+            timeZone?: null | string;
+        };
+        UpdateUserRequest: {
+            displayName?: null | string;
+            disabled?: null | boolean;
+        };
+        WorkerStatus: {
+            nodeId: string;
+            worker: string;
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: date-time */
+            lastBeatAt: string;
+            alive: boolean;
+            lastError: null | string;
+        };
     };
-    AntiforgeryResponse: {
-      token: string;
-      headerName: string;
-    };
-    ApiTokenResponse: {
-      /** Format: uuid */
-      id: string;
-      /** Format: uuid */
-      tenantId: string;
-      /** Format: uuid */
-      userId: string;
-      name: string;
-      prefix: string;
-      scopes: string[];
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      expiresAt: string;
-      /** Format: date-time */
-      revokedAt: null | string;
-      /** Format: date-time */
-      lastUsedAt: null | string;
-    };
-    /**
-     * @description The outcome of checking one tenant's audit chain. long AuditChainVerification.RecordsChecked counts the
-     *     records read, including the one that failed; long? AuditChainVerification.FirstBadSequence is the position
-     *     where the chain first went wrong, or null when only the head is missing.
-     */
-    AuditChainVerification: {
-      isValid: boolean;
-      /** Format: int64 */
-      recordsChecked: number;
-      /** Format: int64 */
-      firstBadSequence: null | number;
-      problem: null | string;
-    };
-    /** @enum {unknown} */
-    AuditOutcome: "success" | "failure" | "denied";
-    AuditRecordResponse: {
-      /** Format: int64 */
-      sequence: number;
-      /** Format: uuid */
-      id: string;
-      /** Format: date-time */
-      occurredAt: string;
-      /** Format: uuid */
-      actorUserId: null | string;
-      /** Format: uuid */
-      actorTokenId: null | string;
-      actorName: null | string;
-      /** Format: uuid */
-      onBehalfOfTenantId: null | string;
-      action: string;
-      targetType: null | string;
-      targetId: null | string;
-      before: null | string;
-      after: null | string;
-      sourceIp: null | string;
-      userAgent: null | string;
-      requestId: null | string;
-      outcome: components["schemas"]["AuditOutcome"];
-      previousHash: string;
-      hash: string;
-    };
-    ChangePasswordRequest: {
-      currentPassword?: null | string;
-      newPassword?: null | string;
-    };
-    CreateApiTokenRequest: {
-      name?: null | string;
-      scopes?: null | string[];
-      /** Format: int32 */
-      expiresInDays?: null | number;
-    };
-    CreateInvitationRequest: {
-      email?: null | string;
-      role?: null | components["schemas"]["Role"];
-      /** Format: int32 */
-      expiresInDays?: null | number;
-    };
-    CreateMembershipRequest: {
-      email?: null | string;
-      role?: null | components["schemas"]["Role"];
-      customerScope?: null | components["schemas"]["CustomerScope"];
-      customerIds?: null | string[];
-    };
-    CreateTenantRequest: {
-      name?: null | string;
-      timeZone?: null | string;
-    };
-    CreateUserRequest: {
-      email?: null | string;
-      displayName?: null | string;
-      role?: null | components["schemas"]["Role"];
-      password?: null | string;
-    };
-    /** @description A created token; string CreatedApiTokenResponse.Token is the secret, shown this once and never again. */
-    CreatedApiTokenResponse: {
-      apiToken: components["schemas"]["ApiTokenResponse"];
-      token: string;
-    };
-    /** @description A created invitation; the token is shown once and goes in the acceptance link. */
-    CreatedInvitationResponse: {
-      invitation: components["schemas"]["InvitationResponse"];
-      token: string;
-    };
-    /** @description A created user; string? CreatedUserResponse.PasswordResetToken is present (once) when no password was given. */
-    CreatedUserResponse: {
-      user: components["schemas"]["TenantUserResponse"];
-      passwordResetToken: null | string;
-    };
-    /**
-     * @description How far a membership on an MSP tenant reaches into its customers.
-     * @enum {unknown}
-     */
-    CustomerScope: "allCustomers" | "selectedCustomers";
-    FeatureFlag: {
-      key: string;
-      title: string;
-      enabled: boolean;
-    };
-    /** @description What the console may show in a tenant: its features and the caller's roles and permission scopes there. */
-    FeaturesResponse: {
-      /** Format: uuid */
-      tenantId: string;
-      features: components["schemas"]["FeatureFlag"][];
-      roles: components["schemas"]["Role"][];
-      permissions: string[];
-    };
-    HttpValidationProblemDetails: {
-      type?: null | string;
-      title?: null | string;
-      /** Format: int32 */
-      status?: null | number;
-      detail?: null | string;
-      instance?: null | string;
-      errors?: {
-        [key: string]: string[];
-      };
-    };
-    InvitationPreviewResponse: {
-      tenantName: string;
-      email: string;
-      role: components["schemas"]["Role"];
-      /** Format: date-time */
-      expiresAt: string;
-      accountExists: boolean;
-    };
-    InvitationResponse: {
-      /** Format: uuid */
-      id: string;
-      /** Format: uuid */
-      tenantId: string;
-      email: string;
-      role: components["schemas"]["Role"];
-      status: string;
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      expiresAt: string;
-      /** Format: date-time */
-      acceptedAt: null | string;
-    };
-    InvitationTokenRequest: {
-      token?: null | string;
-    };
-    MeResponse: {
-      /** Format: uuid */
-      id: string;
-      email: string;
-      displayName: string;
-      twoFactorEnabled: boolean;
-      isPlatformAdmin: boolean;
-      memberships: components["schemas"]["MembershipSummary"][];
-    };
-    MembershipResponse: {
-      /** Format: uuid */
-      id: string;
-      /** Format: uuid */
-      tenantId: string;
-      /** Format: uuid */
-      userId: string;
-      email: string;
-      displayName: string;
-      role: components["schemas"]["Role"];
-      customerScope: components["schemas"]["CustomerScope"];
-      customerIds: string[];
-      /** Format: date-time */
-      createdAt: string;
-    };
-    MembershipSummary: {
-      /** Format: uuid */
-      membershipId: string;
-      /** Format: uuid */
-      tenantId: string;
-      tenantName: string;
-      tenantKind: components["schemas"]["TenantKind"];
-      role: components["schemas"]["Role"];
-      customerScope: components["schemas"]["CustomerScope"];
-    };
-    PagedOfApiTokenResponse: {
-      items: components["schemas"]["ApiTokenResponse"][];
-      /** Format: int32 */
-      page: number;
-      /** Format: int32 */
-      pageSize: number;
-      /** Format: int32 */
-      total: number;
-    };
-    PagedOfAuditRecordResponse: {
-      items: components["schemas"]["AuditRecordResponse"][];
-      /** Format: int32 */
-      page: number;
-      /** Format: int32 */
-      pageSize: number;
-      /** Format: int32 */
-      total: number;
-    };
-    PagedOfInvitationResponse: {
-      items: components["schemas"]["InvitationResponse"][];
-      /** Format: int32 */
-      page: number;
-      /** Format: int32 */
-      pageSize: number;
-      /** Format: int32 */
-      total: number;
-    };
-    PagedOfMembershipResponse: {
-      items: components["schemas"]["MembershipResponse"][];
-      /** Format: int32 */
-      page: number;
-      /** Format: int32 */
-      pageSize: number;
-      /** Format: int32 */
-      total: number;
-    };
-    PagedOfTenantSummary: {
-      items: components["schemas"]["TenantSummary"][];
-      /** Format: int32 */
-      page: number;
-      /** Format: int32 */
-      pageSize: number;
-      /** Format: int32 */
-      total: number;
-    };
-    PagedOfTenantUserResponse: {
-      items: components["schemas"]["TenantUserResponse"][];
-      /** Format: int32 */
-      page: number;
-      /** Format: int32 */
-      pageSize: number;
-      /** Format: int32 */
-      total: number;
-    };
-    PasswordConfirmationRequest: {
-      password?: null | string;
-    };
-    PasswordResetTokenResponse: {
-      email: string;
-      token: string;
-      /** Format: date-time */
-      expiresAt: string;
-    };
-    RecoveryCodesResponse: {
-      recoveryCodes: string[];
-    };
-    ResetPasswordRequest: {
-      email?: null | string;
-      token?: null | string;
-      newPassword?: null | string;
-    };
-    /**
-     * @description Roles a membership grants. A membership on the platform tenant with Role.Admin makes a platform admin.
-     * @enum {unknown}
-     */
-    Role: "admin" | "analyst" | "viewer" | "auditor" | "billing";
-    SetFeatureRequest: {
-      enabled?: null | boolean;
-    };
-    SignInRequest: {
-      email?: null | string;
-      password?: null | string;
-    };
-    SignInResponse: {
-      status: string;
-      user: null | components["schemas"]["MeResponse"];
-    };
-    SystemStatusResponse: {
-      version: string;
-      databaseEngine: string;
-      appliedMigrations: string[];
-      pendingMigrations: string[];
-      /** Format: date-time */
-      startedAt: string;
-      workers: components["schemas"]["WorkerStatus"][];
-    };
-    /** @enum {unknown} */
-    TenantKind: "platform" | "msp" | "customer";
-    TenantResponse: {
-      /** Format: uuid */
-      id: string;
-      /** Format: uuid */
-      parentId: null | string;
-      kind: components["schemas"]["TenantKind"];
-      name: string;
-      status: components["schemas"]["TenantStatus"];
-      timeZone: string;
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      suspendedAt: null | string;
-      /** Format: date-time */
-      deletedAt: null | string;
-      /** Format: date-time */
-      purgeAfter: null | string;
-    };
-    /** @enum {unknown} */
-    TenantStatus: "active" | "suspended" | "deleted" | "purged";
-    /** @description A tenant in an MSP or platform roll-up, with the counts a list page shows. */
-    TenantSummary: {
-      /** Format: uuid */
-      id: string;
-      name: string;
-      kind: components["schemas"]["TenantKind"];
-      status: components["schemas"]["TenantStatus"];
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: int32 */
-      memberCount: number;
-      /** Format: int32 */
-      customerCount: number;
-    };
-    /** @description A member of a tenant: the user with the roles held directly in that tenant. */
-    TenantUserResponse: {
-      /** Format: uuid */
-      id: string;
-      email: string;
-      displayName: string;
-      disabled: boolean;
-      twoFactorEnabled: boolean;
-      managedHere: boolean;
-      roles: components["schemas"]["Role"][];
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      lastSignInAt: null | string;
-    };
-    TwoFactorCodeRequest: {
-      code?: null | string;
-    };
-    TwoFactorEnrollmentResponse: {
-      secret: string;
-      otpAuthUri: string;
-    };
-    TwoFactorSignInRequest: {
-      code?: null | string;
-      recoveryCode?: null | string;
-    };
-    UpdateMembershipRequest: {
-      role?: null | components["schemas"]["Role"];
-      customerScope?: null | components["schemas"]["CustomerScope"];
-      customerIds?: null | string[];
-    };
-    UpdateTenantRequest: {
-      name?: null | string;
-      timeZone?: null | string;
-    };
-    UpdateUserRequest: {
-      displayName?: null | string;
-      disabled?: null | boolean;
-    };
-    WorkerStatus: {
-      nodeId: string;
-      worker: string;
-      /** Format: date-time */
-      startedAt: string;
-      /** Format: date-time */
-      lastBeatAt: string;
-      alive: boolean;
-      lastError: null | string;
-    };
-  };
-  responses: never;
-  parameters: never;
-  requestBodies: never;
-  headers: never;
-  pathItems: never;
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
-  GetMetrics: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "text/plain": string;
-        };
-      };
-    };
-  };
-  GetFeatures: {
-    parameters: {
-      query: {
-        tenantId: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["FeaturesResponse"];
-        };
-      };
-    };
-  };
-  SetFeature: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        tenantId: string;
-        key: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        "application/json": components["schemas"]["SetFeatureRequest"];
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["FeatureFlag"];
-        };
-      };
-      /** @description Bad Request */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
-        };
-      };
-    };
-  };
-  GetSystemStatus: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["SystemStatusResponse"];
-        };
-      };
-    };
-  };
-  GetLiveness: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  GetReadiness: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "text/plain": string;
-        };
-      };
-      /** @description Service Unavailable */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "text/plain": string;
-        };
-      };
-    };
-  };
-  SignIn: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        "application/json": components["schemas"]["SignInRequest"];
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["SignInResponse"];
-        };
-      };
-      /** @description Bad Request */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
-        };
-      };
-    };
-  };
-  SignInTwoFactor: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        "application/json": components["schemas"]["TwoFactorSignInRequest"];
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["SignInResponse"];
-        };
-      };
-      /** @description Bad Request */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
-        };
-      };
-    };
-  };
-  SignOut: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description No Content */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  GetMe: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["MeResponse"];
-        };
-      };
-    };
-  };
-  GetAntiforgeryToken: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["AntiforgeryResponse"];
-        };
-      };
-    };
-  };
-  ChangePassword: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        "application/json": components["schemas"]["ChangePasswordRequest"];
-      };
-    };
-    responses: {
-      /** @description No Content */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Bad Request */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
-        };
-      };
-    };
-  };
-  ResetPassword: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        "application/json": components["schemas"]["ResetPasswordRequest"];
-      };
-    };
-    responses: {
-      /** @description No Content */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Bad Request */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
-        };
-      };
-    };
-  };
-  BeginTwoFactorEnrollment: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["TwoFactorEnrollmentResponse"];
-        };
-      };
-    };
-  };
-  EnableTwoFactor: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        "application/json": components["schemas"]["TwoFactorCodeRequest"];
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["RecoveryCodesResponse"];
-        };
-      };
-      /** @description Bad Request */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
-        };
-      };
-    };
-  };
-  DisableTwoFactor: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        "application/json": components["schemas"]["PasswordConfirmationRequest"];
-      };
-    };
-    responses: {
-      /** @description No Content */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Bad Request */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
-        };
-      };
-    };
-  };
-  RegenerateRecoveryCodes: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        "application/json": components["schemas"]["PasswordConfirmationRequest"];
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["RecoveryCodesResponse"];
-        };
-      };
-      /** @description Bad Request */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
-        };
-      };
-    };
-  };
-  ListMsps: {
-    parameters: {
-      query?: {
-        page?: number;
-        pageSize?: number;
-        q?: string;
-        sort?: string;
-        status?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["PagedOfTenantSummary"];
-        };
-      };
-    };
-  };
-  CreateMsp: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        "application/json": components["schemas"]["CreateTenantRequest"];
-      };
-    };
-    responses: {
-      /** @description Created */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["TenantResponse"];
-        };
-      };
-      /** @description Bad Request */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
-        };
-      };
-    };
-  };
-  ListCustomers: {
-    parameters: {
-      query?: {
-        page?: number;
-        pageSize?: number;
-        q?: string;
-        sort?: string;
-        status?: string;
-      };
-      header?: never;
-      path: {
-        mspId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["PagedOfTenantSummary"];
-        };
-      };
-    };
-  };
-  CreateCustomer: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        mspId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        "application/json": components["schemas"]["CreateTenantRequest"];
-      };
-    };
-    responses: {
-      /** @description Created */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["TenantResponse"];
-        };
-      };
-      /** @description Bad Request */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
-        };
-      };
-    };
-  };
-  GetTenant: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        tenantId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["TenantResponse"];
-        };
-      };
-    };
-  };
-  DeleteTenant: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        tenantId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["TenantResponse"];
-        };
-      };
-    };
-  };
-  UpdateTenant: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        tenantId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        "application/json": components["schemas"]["UpdateTenantRequest"];
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["TenantResponse"];
-        };
-      };
-      /** @description Bad Request */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
-        };
-      };
-    };
-  };
-  SuspendTenant: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        tenantId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["TenantResponse"];
-        };
-      };
-    };
-  };
-  ResumeTenant: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        tenantId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["TenantResponse"];
-        };
-      };
-    };
-  };
-  RestoreTenant: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        tenantId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["TenantResponse"];
-        };
-      };
-    };
-  };
-  ListUsers: {
-    parameters: {
-      query?: {
-        page?: number;
-        pageSize?: number;
-        q?: string;
-        sort?: string;
-        role?: string;
-      };
-      header?: never;
-      path: {
-        tenantId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["PagedOfTenantUserResponse"];
-        };
-      };
-    };
-  };
-  CreateUser: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        tenantId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        "application/json": components["schemas"]["CreateUserRequest"];
-      };
-    };
-    responses: {
-      /** @description Created */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["CreatedUserResponse"];
-        };
-      };
-      /** @description Bad Request */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
-        };
-      };
-    };
-  };
-  GetUser: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        tenantId: string;
-        userId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["TenantUserResponse"];
-        };
-      };
-    };
-  };
-  UpdateUser: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        tenantId: string;
-        userId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        "application/json": components["schemas"]["UpdateUserRequest"];
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["TenantUserResponse"];
-        };
-      };
-      /** @description Bad Request */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
-        };
-      };
-    };
-  };
-  IssuePasswordReset: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        tenantId: string;
-        userId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["PasswordResetTokenResponse"];
-        };
-      };
-    };
-  };
-  ListMemberships: {
-    parameters: {
-      query?: {
-        page?: number;
-        pageSize?: number;
-        q?: string;
-        sort?: string;
-        role?: string;
-      };
-      header?: never;
-      path: {
-        tenantId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["PagedOfMembershipResponse"];
-        };
-      };
-    };
-  };
-  CreateMembership: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        tenantId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        "application/json": components["schemas"]["CreateMembershipRequest"];
-      };
-    };
-    responses: {
-      /** @description Created */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["MembershipResponse"];
-        };
-      };
-      /** @description Bad Request */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
-        };
-      };
-    };
-  };
-  DeleteMembership: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        tenantId: string;
-        membershipId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description No Content */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  UpdateMembership: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        tenantId: string;
-        membershipId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        "application/json": components["schemas"]["UpdateMembershipRequest"];
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["MembershipResponse"];
-        };
-      };
-      /** @description Bad Request */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
-        };
-      };
-    };
-  };
-  ListInvitations: {
-    parameters: {
-      query?: {
-        page?: number;
-        pageSize?: number;
-        q?: string;
-        sort?: string;
-        status?: string;
-      };
-      header?: never;
-      path: {
-        tenantId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["PagedOfInvitationResponse"];
-        };
-      };
-      /** @description Bad Request */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
-        };
-      };
-    };
-  };
-  CreateInvitation: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        tenantId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        "application/json": components["schemas"]["CreateInvitationRequest"];
-      };
-    };
-    responses: {
-      /** @description Created */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["CreatedInvitationResponse"];
-        };
-      };
-      /** @description Bad Request */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
-        };
-      };
-    };
-  };
-  RevokeInvitation: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        tenantId: string;
-        invitationId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description No Content */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  PreviewInvitation: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        "application/json": components["schemas"]["InvitationTokenRequest"];
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["InvitationPreviewResponse"];
-        };
-      };
-      /** @description Bad Request */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
-        };
-      };
-    };
-  };
-  AcceptInvitation: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        "application/json": components["schemas"]["AcceptInvitationRequest"];
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["MembershipSummary"];
-        };
-      };
-      /** @description Bad Request */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
-        };
-      };
-    };
-  };
-  ListApiTokens: {
-    parameters: {
-      query?: {
-        page?: number;
-        pageSize?: number;
-        q?: string;
-        sort?: string;
-        status?: string;
-      };
-      header?: never;
-      path: {
-        tenantId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["PagedOfApiTokenResponse"];
-        };
-      };
-      /** @description Bad Request */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
-        };
-      };
-    };
-  };
-  CreateApiToken: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        tenantId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        "application/json": components["schemas"]["CreateApiTokenRequest"];
-      };
-    };
-    responses: {
-      /** @description Created */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["CreatedApiTokenResponse"];
-        };
-      };
-      /** @description Bad Request */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
-        };
-      };
-    };
-  };
-  RevokeApiToken: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        tenantId: string;
-        tokenId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description No Content */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  ListAuditRecords: {
-    parameters: {
-      query?: {
-        page?: number;
-        pageSize?: number;
-        q?: string;
-        sort?: string;
-        action?: string;
-        outcome?: string;
-        actorUserId?: string;
-        from?: string;
-        to?: string;
-      };
-      header?: never;
-      path: {
-        tenantId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["PagedOfAuditRecordResponse"];
-        };
-      };
-    };
-  };
-  VerifyAuditChain: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        tenantId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["AuditChainVerification"];
-        };
-      };
-    };
-  };
+    GetMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+        };
+    };
+    GetFeatures: {
+        parameters: {
+            query: {
+                tenantId: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeaturesResponse"];
+                };
+            };
+        };
+    };
+    SetFeature: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetFeatureRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeatureFlag"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    GetSystemStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SystemStatusResponse"];
+                };
+            };
+        };
+    };
+    GetLiveness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    GetReadiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+        };
+    };
+    SignIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignInRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    SignInTwoFactor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TwoFactorSignInRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    SignOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    GetMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeResponse"];
+                };
+            };
+        };
+    };
+    GetAntiforgeryToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AntiforgeryResponse"];
+                };
+            };
+        };
+    };
+    ChangePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangePasswordRequest"];
+            };
+        };
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    ResetPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResetPasswordRequest"];
+            };
+        };
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    BeginTwoFactorEnrollment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwoFactorEnrollmentResponse"];
+                };
+            };
+        };
+    };
+    EnableTwoFactor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TwoFactorCodeRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodesResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    DisableTwoFactor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordConfirmationRequest"];
+            };
+        };
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    RegenerateRecoveryCodes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordConfirmationRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodesResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    ListMsps: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                q?: string;
+                sort?: string;
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PagedOfTenantSummary"];
+                };
+            };
+        };
+    };
+    CreateMsp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTenantRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    ListCustomers: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                q?: string;
+                sort?: string;
+                status?: string;
+            };
+            header?: never;
+            path: {
+                mspId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PagedOfTenantSummary"];
+                };
+            };
+        };
+    };
+    CreateCustomer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mspId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTenantRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    GetTenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantResponse"];
+                };
+            };
+        };
+    };
+    DeleteTenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantResponse"];
+                };
+            };
+        };
+    };
+    UpdateTenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTenantRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    SuspendTenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantResponse"];
+                };
+            };
+        };
+    };
+    ResumeTenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantResponse"];
+                };
+            };
+        };
+    };
+    RestoreTenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantResponse"];
+                };
+            };
+        };
+    };
+    ListUsers: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                q?: string;
+                sort?: string;
+                role?: string;
+            };
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PagedOfTenantUserResponse"];
+                };
+            };
+        };
+    };
+    CreateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateUserRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedUserResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    GetUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantUserResponse"];
+                };
+            };
+        };
+    };
+    UpdateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateUserRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantUserResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    IssuePasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasswordResetTokenResponse"];
+                };
+            };
+        };
+    };
+    ListMemberships: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                q?: string;
+                sort?: string;
+                role?: string;
+            };
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PagedOfMembershipResponse"];
+                };
+            };
+        };
+    };
+    CreateMembership: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateMembershipRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MembershipResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    DeleteMembership: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                membershipId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    UpdateMembership: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                membershipId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateMembershipRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MembershipResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    ListInvitations: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                q?: string;
+                sort?: string;
+                status?: string;
+            };
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PagedOfInvitationResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    CreateInvitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateInvitationRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedInvitationResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    RevokeInvitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                invitationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PreviewInvitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvitationTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationPreviewResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    AcceptInvitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptInvitationRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MembershipSummary"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    ListApiTokens: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                q?: string;
+                sort?: string;
+                status?: string;
+            };
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PagedOfApiTokenResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    CreateApiToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApiTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedApiTokenResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    RevokeApiToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                tokenId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ListAuditRecords: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                q?: string;
+                sort?: string;
+                action?: string;
+                outcome?: string;
+                actorUserId?: string;
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PagedOfAuditRecordResponse"];
+                };
+            };
+        };
+    };
+    VerifyAuditChain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditChainVerification"];
+                };
+            };
+        };
+    };
 }
