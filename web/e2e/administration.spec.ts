@@ -107,3 +107,56 @@ test("a viewer sees no administration pages and is refused them by URL", async (
   expect((await page.request.get(`/api/v1/tenants/${tenantId}/users`)).status()).toBe(403);
   expect((await page.request.get(`/api/v1/tenants/${tenantId}/audit-records`)).status()).toBe(403);
 });
+
+test("an MSP admin creates, suspends, deletes and restores a customer, confirming the delete", async ({ page }) => {
+  await signInToShell(page, demo.mspAdmin);
+  await page.getByRole("button", { name: "Create customer" }).click();
+  const dialog = page.getByRole("dialog", { name: "Create customer" });
+  await dialog.getByLabel("Name").fill("Woodgrove Clinic");
+  await dialog.getByLabel("Time zone").fill("Not/AZone");
+  await dialog.getByRole("button", { name: "Create" }).click();
+  await expect(dialog.getByLabel("Time zone")).toHaveAccessibleDescription(/must be an IANA time zone/);
+  await dialog.getByLabel("Time zone").fill("Europe/Berlin");
+  await dialog.getByRole("button", { name: "Create" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Created customer Woodgrove Clinic." })).toBeVisible();
+  const row = page.getByRole("row", { name: /Woodgrove Clinic/ });
+  await expect(row).toContainText("active");
+
+  await row.getByRole("button", { name: "Suspend Woodgrove Clinic" }).click();
+  await expect(row).toContainText("suspended");
+  await row.getByRole("button", { name: "Delete Woodgrove Clinic" }).click();
+  const confirm = page.getByRole("dialog", { name: "Delete Woodgrove Clinic?" });
+  await confirm.getByRole("button", { name: "Cancel" }).click();
+  await expect(row).toContainText("suspended");
+  await row.getByRole("button", { name: "Delete Woodgrove Clinic" }).click();
+  await confirm.getByRole("button", { name: "Delete customer" }).click();
+  await expect(row).toContainText("deleted");
+
+  await page.getByLabel("Status").selectOption("deleted");
+  await expect(page).toHaveURL(/status=deleted/);
+  await expect(page.getByRole("table", { name: "Customers" }).getByRole("row")).toHaveCount(2);
+  await row.getByRole("button", { name: "Restore Woodgrove Clinic" }).click();
+  await expect(page.getByText("Nothing matches these filters")).toBeVisible();
+});
+
+test("an MSP admin limits a technician to one customer, who then sees only that one", async ({ page, browser }) => {
+  await signInToShell(page, demo.mspAdmin);
+  const mspId = await tenantIdByName(page, "Northwind IT Services");
+  await page.goto(`/t/${mspId}/memberships`);
+  await page.getByRole("button", { name: `Edit membership of ${demo.mspAnalyst}` }).click();
+  const dialog = page.getByRole("dialog", { name: `Edit ${demo.mspAnalyst}` });
+  await dialog.getByLabel("Only these customers").check();
+  await dialog.getByLabel("Tailspin Legal LLP").check();
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByRole("row", { name: new RegExp(demo.mspAnalyst) })).toContainText("Tailspin Legal LLP");
+
+  const technician = await browser.newPage();
+  await signInToShell(technician, demo.mspAnalyst);
+  await technician.getByRole("button", { name: /Switch tenant/ }).click();
+  const customers = technician.getByRole("dialog", { name: "Switch tenant" }).getByRole("region", { name: "Customers" });
+  await expect(customers.getByRole("link")).toHaveCount(1);
+  await expect(customers.getByRole("link", { name: /Tailspin Legal LLP/ })).toBeVisible();
+  const contosoId = await tenantIdByName(page, "Contoso Dental Group");
+  expect((await technician.request.get(`/api/v1/tenants/${contosoId}`)).status()).toBe(404);
+  await technician.close();
+});

@@ -5,6 +5,8 @@ import { credentials } from "./servers";
 /** Demo users by role (DemoSeeder's fixed names). */
 export const demo = {
   mspAdmin: "amelia.hart@northwind.example",
+  /** An MSP analyst over all customers, until the memberships spec limits them to one. */
+  mspAnalyst: "bruno.castillo@northwind.example",
   mspTechnician: "chen.wei@northwind.example",
   contosoAdmin: "farah.haddad@contoso.example",
   contosoViewer: "hana.sato@contoso.example",

@@ -46,3 +46,27 @@ test("a technician limited to two customers finds only those in the switcher", a
   await expect(customers.getByRole("link", { name: /Fabrikam Logistics/ })).toBeVisible();
   await expect(dialog.getByText("Tailspin Legal LLP")).toHaveCount(0);
 });
+
+test("the shell works from the keyboard: skip link, switcher, navigation", async ({ page }) => {
+  await signInToShell(page, demo.mspAdmin);
+  await page.keyboard.press("Tab");
+  const skip = page.getByRole("link", { name: "Skip to content" });
+  await expect(skip).toBeFocused();
+
+  const switcher = page.getByRole("button", { name: /Switch tenant/ });
+  await switcher.focus();
+  await page.keyboard.press("Enter");
+  const dialog = page.getByRole("dialog", { name: "Switch tenant" });
+  await expect(dialog.getByLabel("Search tenants")).toBeFocused();
+  await page.keyboard.type("Tailspin");
+  const choice = dialog.getByRole("link", { name: /Tailspin Legal LLP/ });
+  await expect(choice).toBeVisible();
+  await choice.focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("button", { name: /Tenant: Tailspin Legal LLP/ })).toBeVisible();
+
+  await page.getByRole("button", { name: /Switch tenant/ }).press("Enter");
+  await page.keyboard.press("Escape");
+  await expect(page.getByRole("dialog", { name: "Switch tenant" })).toBeHidden();
+  await expect(page.getByRole("button", { name: /Switch tenant/ })).toBeFocused();
+});
