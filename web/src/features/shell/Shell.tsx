@@ -9,19 +9,20 @@ import { useFeatures, useTenant } from "./tenant";
 import { TenantSwitcher } from "./TenantSwitcher";
 import { applyTheme, initialTheme, type Theme } from "./theme";
 
-const lastTenantKey = "tenantra.lastTenant";
+/** The last tenant a user opened in this browser, per user, so another account never inherits it. */
+const lastTenantKey = (userId: string) => `tenantra.lastTenant.${userId}`;
 
 /** The signed-in frame: top bar (tenant switcher, theme, account), navigation, breadcrumbs and the page. */
 export function Shell() {
   const me = useMe().data as Me;
   const { tenantId: routeTenantId } = useParams();
-  const tenantId = routeTenantId ?? localStorage.getItem(lastTenantKey) ?? me.memberships[0]?.tenantId;
+  const tenantId = routeTenantId ?? localStorage.getItem(lastTenantKey(me.id)) ?? me.memberships[0]?.tenantId;
   const [menuOpen, setMenuOpen] = useState(false);
   const location = useLocation();
 
   useEffect(() => {
-    if (routeTenantId) localStorage.setItem(lastTenantKey, routeTenantId);
-  }, [routeTenantId]);
+    if (routeTenantId) localStorage.setItem(lastTenantKey(me.id), routeTenantId);
+  }, [routeTenantId, me.id]);
   useEffect(() => setMenuOpen(false), [location.pathname]);
 
   return (
