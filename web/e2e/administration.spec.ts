@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { demo, signInToShell, tenantIdByName } from "./helpers";
+import { credentials } from "./servers";
 
 test("an admin creates a user, whose one-time link sets their password", async ({ page, browser }) => {
   await signInToShell(page, demo.contosoAdmin);
@@ -59,6 +60,38 @@ test("an admin invites someone, who accepts with a new account", async ({ page, 
 
   await page.reload();
   await expect(page.getByRole("row", { name: /invited.person@contoso.example/ })).toContainText("accepted");
+});
+
+test("an existing account accepts an invitation after signing in, the token never in a query string", async ({ page, browser }) => {
+  await signInToShell(page, demo.fabrikamAdmin);
+  const fabrikamId = await tenantIdByName(page, "Fabrikam Logistics");
+  await page.goto(`/t/${fabrikamId}/invitations`);
+  await page.getByRole("button", { name: "Invite someone" }).click();
+  const dialog = page.getByRole("dialog", { name: "Invite someone" });
+  await dialog.getByLabel("Email").fill(demo.contosoViewer);
+  await dialog.getByLabel("Role").selectOption("viewer");
+  await dialog.getByRole("button", { name: "Create invitation" }).click();
+  const link = await page.getByRole("dialog", { name: "Invitation link" }).getByTestId("secret-once").inputValue();
+  const token = new URLSearchParams(new URL(link).hash.slice(1)).get("token")!;
+
+  const invitee = await browser.newPage();
+  const requested: string[] = [];
+  invitee.on("request", (request) => requested.push(`${request.url()} ${request.headers()["referer"] ?? ""}`));
+  await invitee.goto(link);
+  await expect(invitee.getByRole("heading", { name: "Join Fabrikam Logistics" })).toBeVisible();
+  await invitee.getByRole("button", { name: "Sign in to accept" }).click();
+  await expect(invitee).toHaveURL(/\/sign-in$/);
+  await invitee.getByLabel("Email").fill(demo.contosoViewer);
+  await invitee.getByLabel("Password").fill(credentials.demoPassword);
+  await invitee.getByRole("button", { name: "Sign in" }).click();
+  await expect(invitee.getByRole("heading", { name: "Join Fabrikam Logistics" })).toBeVisible();
+  await invitee.getByRole("button", { name: "Accept invitation" }).click();
+  await invitee.getByRole("button", { name: /Switch tenant/ }).click();
+  await expect(invitee.getByRole("dialog", { name: "Switch tenant" }).getByRole("link", { name: /Fabrikam Logistics/ })).toBeVisible();
+  await invitee.close();
+
+  // The token went to the server only in the bodies of preview and accept: never in a URL or a Referer.
+  expect(requested.filter((r) => r.includes(token))).toEqual([]);
 });
 
 test("an API token is shown once, works, and stops working when revoked", async ({ page, playwright }) => {
@@ -123,6 +156,7 @@ test("an MSP admin creates, suspends, deletes and restores a customer, confirmin
   await expect(row).toContainText("active");
 
   await row.getByRole("button", { name: "Suspend Woodgrove Clinic" }).click();
+  await page.getByRole("dialog", { name: "Suspend Woodgrove Clinic?" }).getByRole("button", { name: "Suspend customer" }).click();
   await expect(row).toContainText("suspended");
   await row.getByRole("button", { name: "Delete Woodgrove Clinic" }).click();
   const confirm = page.getByRole("dialog", { name: "Delete Woodgrove Clinic?" });

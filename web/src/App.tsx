@@ -1,14 +1,14 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { lazy, Suspense, useEffect, type ReactNode } from "react";
-import { createBrowserRouter, Navigate, Outlet, RouterProvider, useNavigate } from "react-router";
-import { onSessionExpired } from "./api/client";
+import { createBrowserRouter, Navigate, Outlet, RouterProvider, useNavigate, useParams } from "react-router";
+import { onSessionEnded } from "./api/client";
 import { ApiProblem } from "./api/problems";
 import { Spinner } from "./components/States";
 import { ToastProvider } from "./components/Toasts";
 import { RequireSignIn } from "./features/auth/RequireSignIn";
 import { SignInPage } from "./features/auth/SignInPage";
 import { homePath, useMe } from "./features/auth/session";
-import { RequireFeature } from "./features/shell/RequireFeature";
+import { RequirePage } from "./features/shell/RequirePage";
 import { Shell } from "./features/shell/Shell";
 import { TenantHome } from "./features/shell/TenantHome";
 
@@ -39,16 +39,22 @@ export function createQueryClient() {
 
 const queryClient = createQueryClient();
 
-function feature(key: string, page: ReactNode) {
-  return <RequireFeature feature={key}>{page}</RequireFeature>;
+function page(path: string, element: ReactNode) {
+  return { path, element: <RequirePage path={path}>{element}</RequirePage> };
 }
 
-/** On a 401 from any call, go to sign-in (which forgets the session), coming back here afterwards. */
-function SessionExpiry() {
+/** Pages of one tenant remount when the tenant changes: no list, form or result of the previous tenant survives. */
+function TenantPages() {
+  const { tenantId } = useParams();
+  return <Outlet key={tenantId} />;
+}
+
+/** When the session ends (see onSessionEnded), go to sign-in (which forgets the session), coming back here afterwards. */
+function SessionEnd() {
   const navigate = useNavigate();
   useEffect(
     () =>
-      onSessionExpired(() => {
+      onSessionEnded(() => {
         const here = window.location.pathname + window.location.search + window.location.hash;
         if (!window.location.pathname.startsWith("/sign-in")) navigate(`/sign-in?expired=1&returnTo=${encodeURIComponent(here)}`, { replace: true });
       }),
@@ -64,7 +70,7 @@ function Home() {
 
 const router = createBrowserRouter([
   {
-    element: <SessionExpiry />,
+    element: <SessionEnd />,
     children: [
       { path: "/sign-in", element: <SignInPage /> },
       {
@@ -96,17 +102,18 @@ const router = createBrowserRouter([
           { path: "/account", element: <AccountPage /> },
           {
             path: "/t/:tenantId",
+            element: <TenantPages />,
             children: [
               { index: true, element: <TenantHome /> },
-              { path: "customers", element: feature("customers", <CustomersPage />) },
-              { path: "msps", element: feature("msps", <MspsPage />) },
-              { path: "users", element: feature("users", <UsersPage />) },
-              { path: "invitations", element: feature("users", <InvitationsPage />) },
-              { path: "memberships", element: feature("users", <MembershipsPage />) },
-              { path: "api-tokens", element: feature("api-tokens", <ApiTokensPage />) },
-              { path: "audit", element: feature("audit", <AuditPage />) },
-              { path: "settings", element: feature("tenant", <TenantSettingsPage />) },
-              { path: "system", element: feature("system", <SystemStatusPage />) },
+              page("customers", <CustomersPage />),
+              page("msps", <MspsPage />),
+              page("users", <UsersPage />),
+              page("invitations", <InvitationsPage />),
+              page("memberships", <MembershipsPage />),
+              page("api-tokens", <ApiTokensPage />),
+              page("audit", <AuditPage />),
+              page("settings", <TenantSettingsPage />),
+              page("system", <SystemStatusPage />),
             ],
           },
           { path: "*", element: <NotFound /> },

@@ -17,47 +17,43 @@ export function forgetAntiforgeryToken() {
 }
 
 function currentAntiforgeryToken(): Promise<string> {
-  antiforgeryToken ??= fetch("/api/v1/auth/antiforgery", { credentials: "same-origin" })
+  if (antiforgeryToken) return antiforgeryToken;
+  const request: Promise<string> = fetch("/api/v1/auth/antiforgery", { credentials: "same-origin" })
     .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`antiforgery ${r.status}`))))
     .then((body: Schemas["AntiforgeryResponse"]) => body.token)
     .catch((error: unknown) => {
-      antiforgeryToken = null;
+      if (antiforgeryToken === request) antiforgeryToken = null;
       throw error;
     });
-  return antiforgeryToken;
+  antiforgeryToken = request;
+  return request;
 }
 
-type SessionExpiredListener = () => void;
-const sessionExpiredListeners = new Set<SessionExpiredListener>();
+type SessionEndedListener = () => void;
+const sessionEndedListeners = new Set<SessionEndedListener>();
 
-/** Called when an API call answers 401 outside sign-in: the session ended (expired, signed out elsewhere). */
-export function onSessionExpired(listener: SessionExpiredListener): () => void {
-  sessionExpiredListeners.add(listener);
-  return () => sessionExpiredListeners.delete(listener);
+/**
+ * Called when the session this page was built for has ended: a 401 outside sign-in (expired,
+ * signed out elsewhere), or an antiforgery refusal, which means the cookie now belongs to another
+ * identity (another tab signed in as someone else). The write is not replayed under that identity.
+ */
+export function onSessionEnded(listener: SessionEndedListener): () => void {
+  sessionEndedListeners.add(listener);
+  return () => sessionEndedListeners.delete(listener);
 }
-
-const replays = new WeakMap<Request, Request>();
 
 const sessionMiddleware: Middleware = {
   async onRequest({ request }) {
-    if (unsafeMethods.has(request.method)) {
-      request.headers.set(antiforgeryHeader, await currentAntiforgeryToken());
-      replays.set(request, request.clone());
-    }
+    if (unsafeMethods.has(request.method)) request.headers.set(antiforgeryHeader, await currentAntiforgeryToken());
     return request;
   },
   async onResponse({ request, response }) {
-    if (response.status === 401 && !new URL(request.url).pathname.startsWith("/api/v1/auth/")) {
+    const ended =
+      (response.status === 401 && !new URL(request.url).pathname.startsWith("/api/v1/auth/")) ||
+      (response.status === 400 && unsafeMethods.has(request.method) && (await isAntiforgeryRefusal(response)));
+    if (ended) {
       forgetAntiforgeryToken();
-      sessionExpiredListeners.forEach((listener) => listener());
-      return response;
-    }
-    // A token from before a re-sign-in (another tab) is refused once: fetch a fresh one and replay.
-    const replay = replays.get(request);
-    if (response.status === 400 && replay && (await isAntiforgeryRefusal(response))) {
-      forgetAntiforgeryToken();
-      replay.headers.set(antiforgeryHeader, await currentAntiforgeryToken());
-      return fetch(replay);
+      sessionEndedListeners.forEach((listener) => listener());
     }
     return response;
   },

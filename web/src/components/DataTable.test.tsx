@@ -1,13 +1,14 @@
 import type { ColumnDef } from "@tanstack/react-table";
-import { render, screen, within } from "@testing-library/react";
+import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { MemoryRouter, useLocation } from "react-router";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ApiProblem } from "../api/problems";
-import type { PageOf } from "./csv";
+import type { CsvColumn, PageOf } from "./csv";
 import { DataTable, type DataTableProps } from "./DataTable";
 import { ToastProvider } from "./Toasts";
 import { useListParams } from "./useListParams";
+import type { ServerList } from "./useServerList";
 
 interface User {
   id: string;
@@ -23,19 +24,35 @@ const columns: ColumnDef<User, unknown>[] = [
   { id: "email", header: "Email", cell: ({ row }) => row.original.email },
 ];
 
-type Props = Omit<DataTableProps<User, "status">, "label" | "columns" | "params" | "getRowId" | "empty">;
+/** What a page's list hook would give the table, plus the table's own optional props. */
+interface Props extends Pick<DataTableProps<User, "status">, "searchLabel" | "filters"> {
+  page: PageOf<User> | undefined;
+  isLoading: boolean;
+  error: unknown;
+  onRetry: () => void;
+  csv?: { filename: string; columns: CsvColumn<User>[]; fetchPage: (page: number, pageSize: number) => Promise<PageOf<User>> };
+}
 
-function Table(props: Props) {
+function Table({ page, isLoading, error, onRetry, csv, ...rest }: Props) {
   const params = useListParams(["status"] as const);
+  const list: ServerList<User, "status"> = {
+    params,
+    page,
+    isLoading,
+    error,
+    refetch: onRetry,
+    fetchPage: csv?.fetchPage ?? (() => Promise.reject(new Error("no export in this test"))),
+  };
   return (
     <DataTable<User, "status">
       label="Users"
       columns={columns}
-      params={params}
+      list={list}
       getRowId={(u) => u.id}
       searchLabel="Search users"
       empty={{ title: "No users yet", body: "Invite someone to get started." }}
-      {...props}
+      csv={csv && { filename: csv.filename, columns: csv.columns }}
+      {...rest}
     />
   );
 }
@@ -77,6 +94,20 @@ describe("DataTable", () => {
         .getAllByRole("cell")
         .map((c) => c.textContent),
     ).toEqual(["Grace, Hopper", "=grace@example.com"]);
+  });
+
+  it("moves back to the last page when the current one no longer exists", async () => {
+    renderTable({ page: { items: [], total: 50 } }, "/users?page=3&pageSize=25&q=a");
+
+    await waitFor(() => expect(urlParams().get("page")).toBe("2"));
+    expect(urlParams().get("q")).toBe("a");
+  });
+
+  it("stays on an empty first page", () => {
+    renderTable({ page: { items: [], total: 0 } }, "/users");
+
+    expect(urlParams().get("page")).toBeNull();
+    expect(screen.getByText("No users yet")).toBeInTheDocument();
   });
 
   it("shows the range, the total and the page count", () => {

@@ -2,11 +2,12 @@ import { flexRender, getCoreRowModel, useReactTable, type ColumnDef } from "@tan
 import { useEffect, useState, type ReactNode } from "react";
 import { problemMessage } from "../api/problems";
 import { Button } from "./Button";
-import { toCsv, downloadText, fetchAllPages, type CsvColumn, type PageOf } from "./csv";
+import { toCsv, downloadText, fetchAllPages, type CsvColumn } from "./csv";
 import { inputClass } from "./FormField";
 import { EmptyState, ErrorState } from "./States";
 import { useToast } from "./Toasts";
 import { pageSizes, type ListParams } from "./useListParams";
+import type { ServerList } from "./useServerList";
 
 declare module "@tanstack/react-table" {
   /** Columns name the server's sort key they map to, and may hide on narrow screens. */
@@ -21,16 +22,12 @@ export interface DataTableProps<T, F extends string> {
   /** Accessible name of the table, e.g. "Users". */
   label: string;
   columns: ColumnDef<T, unknown>[];
-  page: PageOf<T> | undefined;
-  isLoading: boolean;
-  error: unknown;
-  onRetry: () => void;
-  params: ListParams<F>;
+  list: ServerList<T, F>;
   getRowId: (row: T) => string;
   searchLabel?: string;
   filters?: ReactNode;
   empty: { title: string; body?: ReactNode; action?: ReactNode };
-  csv?: { filename: string; columns: CsvColumn<T>[]; fetchPage: (page: number, pageSize: number) => Promise<PageOf<T>> };
+  csv?: { filename: string; columns: CsvColumn<T>[] };
 }
 
 /**
@@ -38,7 +35,8 @@ export interface DataTableProps<T, F extends string> {
  * pagination, loading skeleton, empty and error states, and CSV export of the whole filtered set.
  */
 export function DataTable<T, F extends string>(props: DataTableProps<T, F>) {
-  const { label, columns, page, isLoading, error, onRetry, params, getRowId, searchLabel, filters, empty, csv } = props;
+  const { label, columns, list, getRowId, searchLabel, filters, empty, csv } = props;
+  const { page, isLoading, error, params } = list;
   const table = useReactTable({
     data: page?.items ?? [],
     columns,
@@ -51,6 +49,11 @@ export function DataTable<T, F extends string>(props: DataTableProps<T, F>) {
   const first = total === 0 ? 0 : (params.page - 1) * params.pageSize + 1;
   const last = Math.min(params.page * params.pageSize, total);
   const pageCount = Math.max(1, Math.ceil(total / params.pageSize));
+  // A page emptied by deleting its last rows (or a stale link) moves back to the last page that exists.
+  const { setPage } = params;
+  useEffect(() => {
+    if (page && page.items.length === 0 && total > 0 && params.page > pageCount) setPage(pageCount);
+  }, [page, total, params.page, pageCount, setPage]);
   const filtered = params.q !== "" || Object.values(params.filters).some((v) => v !== undefined);
 
   return (
@@ -58,7 +61,7 @@ export function DataTable<T, F extends string>(props: DataTableProps<T, F>) {
       <div className="flex flex-wrap items-end gap-3 border-b border-line p-3">
         {searchLabel && <SearchBox label={searchLabel} value={params.q} onSearch={params.setSearch} />}
         {filters}
-        <div className="ml-auto flex gap-2">{csv && <CsvExportButton {...csv} />}</div>
+        <div className="ml-auto flex gap-2">{csv && <CsvExportButton {...csv} fetchPage={list.fetchPage} />}</div>
       </div>
       <div className="overflow-x-auto">
         <table className="w-full text-left text-sm">
@@ -123,7 +126,7 @@ export function DataTable<T, F extends string>(props: DataTableProps<T, F>) {
             Loading {label.toLowerCase()}…
           </p>
         )}
-        {!isLoading && error !== null && error !== undefined && <ErrorState error={error} onRetry={onRetry} />}
+        {!isLoading && error !== null && error !== undefined && <ErrorState error={error} onRetry={list.refetch} />}
         {!isLoading && !error && page && page.items.length === 0 && (
           <EmptyState title={filtered ? "Nothing matches these filters" : empty.title} action={filtered ? undefined : empty.action}>
             {filtered ? "Change the search or filters to see more." : empty.body}
@@ -131,7 +134,7 @@ export function DataTable<T, F extends string>(props: DataTableProps<T, F>) {
         )}
       </div>
       <nav aria-label={`${label} pages`} className="flex flex-wrap items-center justify-between gap-3 border-t border-line p-3 text-sm text-muted">
-        <p>{total === 0 ? "No results" : `${first.toLocaleString()}–${last.toLocaleString()} of ${total.toLocaleString()}`}</p>
+        <p aria-live="polite">{total === 0 ? "No results" : `${first.toLocaleString()}–${last.toLocaleString()} of ${total.toLocaleString()}`}</p>
         <div className="flex items-center gap-2">
           <label className="flex items-center gap-2 whitespace-nowrap">
             Rows per page
@@ -211,7 +214,7 @@ export function FilterSelect<F extends string>({
   );
 }
 
-function CsvExportButton<T>({ filename, columns, fetchPage }: NonNullable<DataTableProps<T, string>["csv"]>) {
+function CsvExportButton<T>({ filename, columns, fetchPage }: NonNullable<DataTableProps<T, string>["csv"]> & Pick<ServerList<T, string>, "fetchPage">) {
   const toast = useToast();
   const [progress, setProgress] = useState<string | null>(null);
   const run = async () => {

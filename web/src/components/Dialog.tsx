@@ -9,8 +9,9 @@ interface DialogProps {
 }
 
 /**
- * A modal on the native <dialog>: the browser traps focus, Escape closes it, and focus returns to
- * the control that opened it.
+ * A modal on the native <dialog>: the browser traps focus and Escape closes it. On closing (or
+ * unmounting while open) focus goes back to the control that opened it, or to the page's main
+ * region when that control is gone (a revoked row's button, say).
  */
 export function Dialog({ open, title, onClose, children, footer }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
@@ -18,16 +19,21 @@ export function Dialog({ open, title, onClose, children, footer }: DialogProps) 
 
   useEffect(() => {
     const dialog = ref.current;
-    if (!dialog) return;
+    if (!dialog || !open) return;
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     // jsdom (unit tests) has no showModal/close: the open attribute stands in.
-    if (open && !dialog.open) {
+    if (!dialog.open) {
       if (typeof dialog.showModal === "function") dialog.showModal();
       else dialog.setAttribute("open", "");
     }
-    if (!open && dialog.open) {
-      if (typeof dialog.close === "function") dialog.close();
-      else dialog.removeAttribute("open");
-    }
+    return () => {
+      if (dialog.open) {
+        if (typeof dialog.close === "function") dialog.close();
+        else dialog.removeAttribute("open");
+      }
+      // After React has removed what the action changed, so a vanished opener is seen as gone.
+      setTimeout(() => (opener?.isConnected ? opener : document.getElementById("main"))?.focus());
+    };
   }, [open]);
 
   return (

@@ -1,6 +1,10 @@
-import type { ReactNode } from "react";
+import { useEffect, type ReactNode } from "react";
 
+/** The page's heading, which also names the browser tab and history entry. */
 export function PageHeader({ title, description, actions }: { title: string; description?: ReactNode; actions?: ReactNode }) {
+  useEffect(() => {
+    document.title = `${title} · Tenantra`;
+  }, [title]);
   return (
     <div className="mb-4 flex flex-wrap items-start justify-between gap-3">
       <div>

@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { Link } from "react-router";
 import { problemMessage } from "../api/problems";
 import { Button } from "./Button";
 
@@ -32,10 +33,19 @@ export function Spinner({ label = "Loading" }: { label?: string }) {
 }
 
 /** Shown in place of a page the signed-in user may not see (the server refuses it too). */
-export function NotPermitted() {
+export function NotPermitted({ home }: { home?: string }) {
   return (
-    <EmptyState title="You do not have access to this page">
-      Your role in this tenant does not include it. Ask an administrator of the tenant if you need it.
+    <EmptyState
+      title="You do not have access to this page"
+      action={
+        home && (
+          <Link className="text-sm font-medium text-accent underline" to={home}>
+            Go to this tenant's start page
+          </Link>
+        )
+      }
+    >
+      Your role in this tenant does not include it, or this kind of tenant has no such page. Ask an administrator of the tenant if you need it.
     </EmptyState>
   );
 }

@@ -1,4 +1,4 @@
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import type { ColumnDef } from "@tanstack/react-table";
 import { useState } from "react";
 import { z } from "zod";
@@ -16,7 +16,8 @@ import { PageHeader } from "../../components/PageHeader";
 import { SecretOnce } from "../../components/SecretOnce";
 import { useToast } from "../../components/Toasts";
 import { useApiForm } from "../../components/useApiForm";
-import { useListParams } from "../../components/useListParams";
+import type { ListParams } from "../../components/useListParams";
+import { useServerList } from "../../components/useServerList";
 import { useFeatures, useTenantId } from "../shell/tenant";
 
 type ApiToken = Schemas["ApiTokenResponse"];
@@ -31,11 +32,11 @@ export function tokenStatus(token: ApiToken, now = Date.now()): "active" | "revo
 export function ApiTokensPage() {
   const tenantId = useTenantId();
   const features = useFeatures(tenantId);
-  const params = useListParams(["status"] as const, "-createdAt");
   const queryKey = ["api-tokens", tenantId];
-  const fetchPage = async (query: typeof params.query) =>
+  const fetchPage = async (query: ListParams<"status">["query"]) =>
     unwrap(await api.GET("/api/v1/tenants/{tenantId}/api-tokens", { params: { path: { tenantId }, query } }));
-  const list = useQuery({ queryKey: [...queryKey, params.query], queryFn: () => fetchPage(params.query), placeholderData: (p) => p });
+  const list = useServerList(queryKey, fetchPage, ["status"] as const, "-createdAt");
+  const params = list.params;
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<Schemas["CreatedApiTokenResponse"] | null>(null);
   const [revoking, setRevoking] = useState<ApiToken | null>(null);
@@ -74,18 +75,13 @@ export function ApiTokensPage() {
       <DataTable
         label="API tokens"
         columns={columns}
-        page={list.data}
-        isLoading={list.isPending}
-        error={list.error}
-        onRetry={() => list.refetch()}
-        params={params}
+        list={list}
         getRowId={(t) => t.id}
         searchLabel="Search tokens"
         filters={<FilterSelect label="Status" name="status" params={params} options={statusOptions} />}
         empty={{ title: "No API tokens yet", body: "Create a token for a script or an integration." }}
         csv={{
           filename: "api-tokens.csv",
-          fetchPage: (page, pageSize) => fetchPage({ ...params.query, page, pageSize }),
           columns: [
             { header: "Name", value: (t) => t.name },
             { header: "Prefix", value: (t) => t.prefix },

@@ -1,4 +1,5 @@
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
 import type { ColumnDef } from "@tanstack/react-table";
 import { api, type Schemas } from "../../api/client";
 import { problemMessage, unwrap } from "../../api/problems";
@@ -9,7 +10,8 @@ import { DataTable, FilterSelect } from "../../components/DataTable";
 import { formatDate } from "../../components/format";
 import { inputClass } from "../../components/FormField";
 import { PageHeader } from "../../components/PageHeader";
-import { useListParams, type ListParams } from "../../components/useListParams";
+import type { ListParams } from "../../components/useListParams";
+import { useServerList } from "../../components/useServerList";
 import { useTenantId } from "../shell/tenant";
 
 type AuditRecord = Schemas["AuditRecordResponse"];
@@ -20,10 +22,10 @@ const outcomeOptions = ["success", "failure", "denied"].map((o) => ({ value: o, 
 /** The tenant's audit trail, newest first, with the hash chain check. The full viewer comes with the audit log system. */
 export function AuditPage() {
   const tenantId = useTenantId();
-  const params = useListParams(filterNames, "-occurredAt");
-  const fetchPage = async (query: typeof params.query) =>
+  const fetchPage = async (query: ListParams<AuditFilter>["query"]) =>
     unwrap(await api.GET("/api/v1/tenants/{tenantId}/audit-records", { params: { path: { tenantId }, query: toApiQuery(query) } }));
-  const list = useQuery({ queryKey: ["audit", tenantId, params.query], queryFn: () => fetchPage(params.query), placeholderData: (p) => p });
+  const list = useServerList(["audit", tenantId], fetchPage, filterNames, "-occurredAt");
+  const params = list.params;
   const verify = useMutation({
     mutationFn: async () => unwrap(await api.POST("/api/v1/tenants/{tenantId}/audit-records/verify", { params: { path: { tenantId } } })),
   });
@@ -65,11 +67,7 @@ export function AuditPage() {
       <DataTable
         label="Audit records"
         columns={columns}
-        page={list.data}
-        isLoading={list.isPending}
-        error={list.error}
-        onRetry={() => list.refetch()}
-        params={params}
+        list={list}
         getRowId={(r) => r.id}
         searchLabel="Search actors and targets"
         filters={
@@ -83,7 +81,6 @@ export function AuditPage() {
         empty={{ title: "No audit records yet" }}
         csv={{
           filename: "audit-records.csv",
-          fetchPage: (page, pageSize) => fetchPage({ ...params.query, page, pageSize }),
           columns: [
             { header: "Sequence", value: (r) => r.sequence },
             { header: "Time", value: (r) => r.occurredAt },
@@ -124,16 +121,22 @@ function localMidnight(day: string | undefined, daysLater: number): string | und
   return midnight.toISOString();
 }
 
+/** A text filter applied on Enter or when leaving the box; it follows the URL (back, forward, another tenant). */
 function TextFilter({ label, name, params, placeholder }: { label: string; name: AuditFilter; params: ListParams<AuditFilter>; placeholder?: string }) {
+  const applied = params.filters[name] ?? "";
+  const [text, setText] = useState(applied);
+  useEffect(() => setText(applied), [applied]);
+  const apply = () => params.setFilter(name, text.trim() || undefined);
   return (
     <label className="flex flex-col gap-1 text-xs font-medium text-muted">
       {label}
       <input
         className={`${inputClass} w-40`}
-        defaultValue={params.filters[name] ?? ""}
+        value={text}
         placeholder={placeholder}
-        onBlur={(e) => params.setFilter(name, e.target.value.trim() || undefined)}
-        onKeyDown={(e) => e.key === "Enter" && params.setFilter(name, e.currentTarget.value.trim() || undefined)}
+        onChange={(e) => setText(e.target.value)}
+        onBlur={apply}
+        onKeyDown={(e) => e.key === "Enter" && apply()}
       />
     </label>
   );

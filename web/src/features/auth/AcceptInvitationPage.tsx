@@ -1,7 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Link, useLocation, useNavigate } from "react-router";
+import { useState } from "react";
+import { useLocation, useNavigate } from "react-router";
 import { z } from "zod";
-import { api } from "../../api/client";
+import { api, forgetAntiforgeryToken } from "../../api/client";
 import { problemMessage, unwrap } from "../../api/problems";
 import { Alert } from "../../components/Alert";
 import { Button } from "../../components/Button";
@@ -9,7 +10,7 @@ import { FormField, inputClass } from "../../components/FormField";
 import { Spinner } from "../../components/States";
 import { useApiForm } from "../../components/useApiForm";
 import { AuthLayout } from "./AuthLayout";
-import { meQueryKey, useMe } from "./session";
+import { meQueryKey, rememberReturnTo, useMe } from "./session";
 
 /** Secrets travel in the URL fragment (`#token=…`), which browsers never send to a server or in a Referer. */
 export function fragmentParam(hash: string, name: string): string | null {
@@ -64,17 +65,37 @@ export function AcceptInvitationPage() {
       ) : signedInAs === invitation.email.toLowerCase() ? (
         <AcceptAsSignedIn token={token} />
       ) : (
-        <div className="flex flex-col gap-3">
-          <Alert tone="info">
-            {invitation.email} already has a Tenantra account.{" "}
-            {me.data ? `You are signed in as ${me.data.email}; sign in as ${invitation.email} instead.` : "Sign in with it to accept."}
-          </Alert>
-          <Link className="text-sm font-medium text-accent underline" to={`/sign-in?returnTo=${encodeURIComponent(`/invitations/accept${location.hash}`)}`}>
-            Sign in to accept
-          </Link>
-        </div>
+        <SignInAs email={invitation.email} signedInAs={me.data?.email} returnTo={`/invitations/accept${location.hash}`} />
       )}
     </AuthLayout>
+  );
+}
+
+/** The invited account exists: sign in as it (signing out another account first), then come back here. */
+function SignInAs({ email, signedInAs, returnTo }: { email: string; signedInAs: string | undefined; returnTo: string }) {
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const [busy, setBusy] = useState(false);
+  const go = async () => {
+    setBusy(true);
+    if (signedInAs) {
+      await api.POST("/api/v1/auth/sign-out");
+      forgetAntiforgeryToken();
+      queryClient.clear();
+    }
+    rememberReturnTo(returnTo);
+    navigate("/sign-in", { replace: true });
+  };
+  return (
+    <div className="flex flex-col gap-3">
+      <Alert tone="info">
+        {email} already has a Tenantra account.{" "}
+        {signedInAs ? `You are signed in as ${signedInAs}; sign in as ${email} to accept.` : "Sign in with it to accept."}
+      </Alert>
+      <Button variant="primary" busy={busy} onClick={go}>
+        {signedInAs ? `Sign out and sign in as ${email}` : "Sign in to accept"}
+      </Button>
+    </div>
   );
 }
 

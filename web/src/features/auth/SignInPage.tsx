@@ -9,7 +9,7 @@ import { Button } from "../../components/Button";
 import { FormField, inputClass } from "../../components/FormField";
 import { useApiForm } from "../../components/useApiForm";
 import { AuthLayout } from "./AuthLayout";
-import { homePath, meQueryKey, safeReturnTo, useMe, type Me } from "./session";
+import { homePath, meQueryKey, safeReturnTo, takeRememberedReturnTo, useMe, type Me } from "./session";
 
 const passwordSchema = z.object({
   email: z.string().trim().min(1, "Enter your email address.").max(254),
@@ -36,7 +36,7 @@ export function SignInPage() {
     forgetAntiforgeryToken();
     queryClient.clear();
     queryClient.setQueryData(meQueryKey, user);
-    navigate(returnTo ?? homePath(user), { replace: true });
+    navigate(returnTo ?? takeRememberedReturnTo() ?? homePath(user), { replace: true });
   };
 
   useEffect(() => {

@@ -1,6 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import type { Schemas } from "../../api/client";
-import { homePath, safeReturnTo, type Me } from "./session";
+import { homePath, rememberReturnTo, safeReturnTo, takeRememberedReturnTo, type Me } from "./session";
 
 type Membership = Schemas["MembershipSummary"];
 
@@ -33,6 +33,21 @@ describe("safeReturnTo", () => {
     ["a backslash later on", "/t/\\evil"],
   ])("refuses %s", (_, value) => {
     expect(safeReturnTo(value)).toBeNull();
+  });
+});
+
+describe("remembered return path", () => {
+  afterEach(() => sessionStorage.clear());
+
+  it("is taken once, keeping an invitation link's fragment out of any URL query", () => {
+    rememberReturnTo("/invitations/accept#token=secret");
+    expect(takeRememberedReturnTo()).toBe("/invitations/accept#token=secret");
+    expect(takeRememberedReturnTo()).toBeNull();
+  });
+
+  it("is refused when it is not a local path", () => {
+    rememberReturnTo("//evil.example/x");
+    expect(takeRememberedReturnTo()).toBeNull();
   });
 });
 

@@ -32,6 +32,22 @@ export function safeReturnTo(value: string | null | undefined): string | null {
   return value;
 }
 
+const pendingReturnKey = "tenantra.returnTo";
+
+/**
+ * A return path that must not travel in the sign-in URL's query, because it holds a secret in its
+ * fragment (an invitation link): kept in this tab's session storage until the next sign-in.
+ */
+export function rememberReturnTo(path: string) {
+  sessionStorage.setItem(pendingReturnKey, path);
+}
+
+export function takeRememberedReturnTo(): string | null {
+  const path = sessionStorage.getItem(pendingReturnKey);
+  sessionStorage.removeItem(pendingReturnKey);
+  return safeReturnTo(path);
+}
+
 /** Where a user lands without a return path: their MSP or platform tenant first, else the first membership. */
 export function homePath(me: Me): string {
   const preferred = me.memberships.find((m) => m.tenantKind === "platform") ?? me.memberships.find((m) => m.tenantKind === "msp") ?? me.memberships[0];

@@ -49,7 +49,7 @@ export function Shell() {
             <TenantNavigation tenantId={tenantId} />
           </nav>
         )}
-        <main id="main" className="min-w-0 flex-1 p-4 md:p-6">
+        <main id="main" tabIndex={-1} className="min-w-0 flex-1 p-4 outline-none md:p-6">
           {tenantId && <Breadcrumbs tenantId={tenantId} />}
           <Outlet />
         </main>

@@ -6,7 +6,9 @@ import { unwrap } from "../../api/problems";
 import { Button } from "../../components/Button";
 import { Dialog } from "../../components/Dialog";
 import { inputClass } from "../../components/FormField";
+import { useDebounced } from "../../components/useDebounced";
 import type { Me } from "../auth/session";
+import { navItemFor } from "./navigation";
 
 interface Choice {
   id: string;
@@ -38,33 +40,42 @@ export function TenantSwitcher({ me, currentTenantId, currentName }: { me: Me; c
 function SwitcherBody({ me, currentTenantId, onChosen }: { me: Me; currentTenantId: string; onChosen: () => void }) {
   const [q, setQ] = useState("");
   const { pathname } = useLocation();
-  const section = pathname.split("/")[3] ?? "";
+  const section = navItemFor(pathname.split("/")[3] ?? "");
   const needle = q.trim().toLowerCase();
+  const serverNeedle = useDebounced(needle, 250);
+  /** Keep the section when it exists for the kind of tenant chosen; else the tenant's start page. */
+  const linkTo = (choice: Choice) =>
+    section && (!section.kinds || section.kinds.includes(choice.kind)) ? `/t/${choice.id}/${section.path}` : `/t/${choice.id}`;
 
   const own: Choice[] = [...new Map(me.memberships.map((m) => [m.tenantId, { id: m.tenantId, name: m.tenantName, kind: m.tenantKind }])).values()];
   const msps = own.filter((c) => c.kind === "msp");
   const platform = own.find((c) => c.kind === "platform");
 
   const customers = useQuery({
-    queryKey: ["switcher-customers", msps.map((m) => m.id), needle],
+    queryKey: ["switcher-customers", msps.map((m) => m.id), serverNeedle],
+    placeholderData: (previous) => previous,
     enabled: msps.length > 0,
     queryFn: async () => {
       const pages = await Promise.all(
         msps.map(async (msp) => {
           const page = unwrap(
-            await api.GET("/api/v1/msps/{mspId}/customers", { params: { path: { mspId: msp.id }, query: { q: needle || undefined, pageSize: 25 } } }),
+            await api.GET("/api/v1/msps/{mspId}/customers", { params: { path: { mspId: msp.id }, query: { q: serverNeedle || undefined, pageSize: 25 } } }),
           );
-          return page.items.filter((t) => t.status !== "deleted").map((t): Choice => ({ id: t.id, name: t.name, kind: t.kind, via: msp.name }));
+          return {
+            choices: page.items.filter((t) => t.status !== "deleted").map((t): Choice => ({ id: t.id, name: t.name, kind: t.kind, via: msp.name })),
+            more: page.total - page.items.length,
+          };
         }),
       );
-      return pages.flat();
+      return { choices: pages.flatMap((p) => p.choices), more: pages.reduce((sum, p) => sum + p.more, 0) };
     },
   });
   const platformMsps = useQuery({
-    queryKey: ["switcher-msps", needle],
+    queryKey: ["switcher-msps", serverNeedle],
+    placeholderData: (previous) => previous,
     enabled: platform !== undefined,
     queryFn: async () =>
-      unwrap(await api.GET("/api/v1/msps", { params: { query: { q: needle || undefined, pageSize: 25 } } })).items.map((t): Choice => ({
+      unwrap(await api.GET("/api/v1/msps", { params: { query: { q: serverNeedle || undefined, pageSize: 25 } } })).items.map((t): Choice => ({
         id: t.id,
         name: t.name,
         kind: t.kind,
@@ -75,7 +86,7 @@ function SwitcherBody({ me, currentTenantId, onChosen }: { me: Me; currentTenant
   const groups: { label: string; choices: Choice[] }[] = [
     { label: "Your organisations", choices: own.filter(matches) },
     { label: "MSPs", choices: (platformMsps.data ?? []).filter((c) => !own.some((o) => o.id === c.id)) },
-    { label: "Customers", choices: (customers.data ?? []).filter((c) => !own.some((o) => o.id === c.id)) },
+    { label: "Customers", choices: (customers.data?.choices ?? []).filter((c) => !own.some((o) => o.id === c.id)) },
   ];
 
   return (
@@ -94,7 +105,7 @@ function SwitcherBody({ me, currentTenantId, onChosen }: { me: Me; currentTenant
                 {group.choices.map((choice) => (
                   <li key={choice.id}>
                     <Link
-                      to={`/t/${choice.id}${section ? `/${section}` : ""}`}
+                      to={linkTo(choice)}
                       onClick={onChosen}
                       aria-current={choice.id === currentTenantId ? "true" : undefined}
                       className="flex items-center justify-between rounded px-2 py-1.5 text-sm text-ink hover:bg-raised aria-[current=true]:font-semibold"
@@ -107,6 +118,9 @@ function SwitcherBody({ me, currentTenantId, onChosen }: { me: Me; currentTenant
               </ul>
             </section>
           ))}
+        {(customers.data?.more ?? 0) > 0 && (
+          <p className="text-sm text-muted">{customers.data!.more.toLocaleString()} more customers match: type more of the name.</p>
+        )}
         {(customers.isFetching || platformMsps.isFetching) && <p className="text-sm text-muted">Searching…</p>}
         {!customers.isFetching && !platformMsps.isFetching && groups.every((g) => g.choices.length === 0) && (
           <p className="text-sm text-muted">No tenant matches “{q}”.</p>

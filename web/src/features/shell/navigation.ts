@@ -26,8 +26,12 @@ export const navItems: NavItem[] = [
   { path: "system", label: "System status", feature: "system", kinds: ["platform"] },
 ];
 
+export function isPageVisible(item: NavItem, features: Features | undefined, kind: TenantKind | undefined): boolean {
+  return isEnabled(features, item.feature) && (!item.kinds || (kind !== undefined && item.kinds.includes(kind)));
+}
+
 export function visibleNavItems(features: Features | undefined, kind: TenantKind | undefined): NavItem[] {
-  return navItems.filter((item) => isEnabled(features, item.feature) && (!item.kinds || (kind !== undefined && item.kinds.includes(kind))));
+  return navItems.filter((item) => isPageVisible(item, features, kind));
 }
 
 export function navItemFor(path: string): NavItem | undefined {

@@ -1,4 +1,4 @@
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import type { ColumnDef } from "@tanstack/react-table";
 import { useState } from "react";
 import { Link } from "react-router";
@@ -14,7 +14,8 @@ import { FormField, inputClass } from "../../components/FormField";
 import { PageHeader } from "../../components/PageHeader";
 import { useToast } from "../../components/Toasts";
 import { useApiForm } from "../../components/useApiForm";
-import { useListParams, type ListParams } from "../../components/useListParams";
+import type { ListParams } from "../../components/useListParams";
+import { useServerList } from "../../components/useServerList";
 import { formatDate } from "../../components/format";
 import type { PageOf } from "../../components/csv";
 import { useTenantActions } from "./useTenantActions";
@@ -37,10 +38,10 @@ const statusOptions = ["active", "suspended", "deleted"].map((s) => ({ value: s,
 
 /** Customers of an MSP or MSPs of the platform: counts, create, suspend/resume, delete with grace, restore. */
 export function TenantList({ title, description, noun, queryKey, fetchPage, create, showCustomerCount }: TenantListProps) {
-  const params = useListParams(["status"] as const, "name");
-  const list = useQuery({ queryKey: [...queryKey, params.query], queryFn: () => fetchPage(params.query), placeholderData: (previous) => previous });
+  const list = useServerList(queryKey, fetchPage, ["status"] as const, "name");
+  const params = list.params;
   const [creating, setCreating] = useState(false);
-  const [deleting, setDeleting] = useState<Summary | null>(null);
+  const [confirming, setConfirming] = useState<{ tenant: Summary; action: "suspend" | "delete" } | null>(null);
   const actions = useTenantActions(queryKey);
 
   const columns: ColumnDef<Summary, unknown>[] = [
@@ -64,21 +65,29 @@ export function TenantList({ title, description, noun, queryKey, fetchPage, crea
         return (
           <div className="flex flex-wrap gap-1">
             {t.status === "active" && (
-              <Button onClick={() => actions.suspend.mutate(t)} aria-label={`Suspend ${t.name}`}>
+              <Button onClick={() => setConfirming({ tenant: t, action: "suspend" })} aria-label={`Suspend ${t.name}`}>
                 Suspend
               </Button>
             )}
             {t.status === "suspended" && (
-              <Button onClick={() => actions.resume.mutate(t)} aria-label={`Resume ${t.name}`}>
+              <Button
+                busy={actions.resume.isPending && actions.resume.variables?.id === t.id}
+                onClick={() => actions.resume.mutate(t)}
+                aria-label={`Resume ${t.name}`}
+              >
                 Resume
               </Button>
             )}
             {t.status === "deleted" ? (
-              <Button onClick={() => actions.restore.mutate(t)} aria-label={`Restore ${t.name}`}>
+              <Button
+                busy={actions.restore.isPending && actions.restore.variables?.id === t.id}
+                onClick={() => actions.restore.mutate(t)}
+                aria-label={`Restore ${t.name}`}
+              >
                 Restore
               </Button>
             ) : (
-              <Button variant="danger-ghost" onClick={() => setDeleting(t)} aria-label={`Delete ${t.name}`}>
+              <Button variant="danger-ghost" onClick={() => setConfirming({ tenant: t, action: "delete" })} aria-label={`Delete ${t.name}`}>
                 Delete
               </Button>
             )}
@@ -105,11 +114,7 @@ export function TenantList({ title, description, noun, queryKey, fetchPage, crea
       <DataTable
         label={plural[0]!.toUpperCase() + plural.slice(1)}
         columns={columns}
-        page={list.data}
-        isLoading={list.isPending}
-        error={list.error}
-        onRetry={() => list.refetch()}
-        params={params}
+        list={list}
         getRowId={(t) => t.id}
         searchLabel={`Search ${plural}`}
         filters={<FilterSelect label="Status" name="status" params={params} options={statusOptions} />}
@@ -124,7 +129,6 @@ export function TenantList({ title, description, noun, queryKey, fetchPage, crea
         }}
         csv={{
           filename: `${plural.replace(/\s/g, "-")}.csv`,
-          fetchPage: (page, pageSize) => fetchPage({ ...params.query, page, pageSize }),
           columns: [
             { header: "Name", value: (t) => t.name },
             { header: "Status", value: (t) => t.status },
@@ -137,13 +141,15 @@ export function TenantList({ title, description, noun, queryKey, fetchPage, crea
       />
       {create && <CreateTenantDialog noun={noun} open={creating} onClose={() => setCreating(false)} create={create} queryKey={queryKey} />}
       <ConfirmDialog
-        open={deleting !== null}
-        title={`Delete ${deleting?.name ?? ""}?`}
-        confirmLabel={`Delete ${noun}`}
-        onConfirm={() => actions.remove.mutateAsync(deleting!)}
-        onClose={() => setDeleting(null)}
+        open={confirming !== null}
+        title={`${confirming?.action === "suspend" ? "Suspend" : "Delete"} ${confirming?.tenant.name ?? ""}?`}
+        confirmLabel={`${confirming?.action === "suspend" ? "Suspend" : "Delete"} ${noun}`}
+        onConfirm={() => (confirming!.action === "suspend" ? actions.suspend : actions.remove).mutateAsync(confirming!.tenant)}
+        onClose={() => setConfirming(null)}
       >
-        Its users lose access at once. The data is kept for 30 days, during which you can restore it; after that it is purged for good.
+        {confirming?.action === "suspend"
+          ? "Its users lose access at once; its data is kept. Resume it to give access back."
+          : "Its users lose access at once. The data is kept for 30 days, during which you can restore it; after that it is purged for good."}
       </ConfirmDialog>
     </>
   );

@@ -12,6 +12,7 @@ import { PageHeader } from "../../components/PageHeader";
 import { ErrorState, Spinner } from "../../components/States";
 import { useToast } from "../../components/Toasts";
 import { useApiForm } from "../../components/useApiForm";
+import { meQueryKey } from "../auth/session";
 import { can, useFeatures, useTenant, useTenantId } from "../shell/tenant";
 
 const schema = z.object({
@@ -39,7 +40,8 @@ export function TenantSettingsPage() {
 
   const submit = form.submitWith(async (values) => {
     unwrap(await api.PATCH("/api/v1/tenants/{tenantId}", { params: { path: { tenantId } }, body: values }));
-    await queryClient.invalidateQueries({ queryKey: ["tenant", tenantId] });
+    // The name also shows in the switcher and breadcrumbs (from the signed-in user's memberships).
+    await Promise.all([queryClient.invalidateQueries({ queryKey: ["tenant", tenantId] }), queryClient.invalidateQueries({ queryKey: meQueryKey })]);
     toast.show("Tenant settings saved.");
   });
 

@@ -1,4 +1,4 @@
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import type { ColumnDef } from "@tanstack/react-table";
 import { useState } from "react";
 import { z } from "zod";
@@ -16,7 +16,8 @@ import { PageHeader } from "../../components/PageHeader";
 import { SecretOnce } from "../../components/SecretOnce";
 import { useToast } from "../../components/Toasts";
 import { useApiForm } from "../../components/useApiForm";
-import { useListParams } from "../../components/useListParams";
+import type { ListParams } from "../../components/useListParams";
+import { useServerList } from "../../components/useServerList";
 import { can, useFeatures, useTenantId } from "../shell/tenant";
 import { roleLabel, roleOptions, type Role } from "./roles";
 
@@ -30,11 +31,11 @@ export function invitationUrl(token: string): string {
 export function InvitationsPage() {
   const tenantId = useTenantId();
   const manage = can(useFeatures(tenantId).data, "users:manage");
-  const params = useListParams(["status"] as const, "-createdAt");
   const queryKey = ["invitations", tenantId];
-  const fetchPage = async (query: typeof params.query) =>
+  const fetchPage = async (query: ListParams<"status">["query"]) =>
     unwrap(await api.GET("/api/v1/tenants/{tenantId}/invitations", { params: { path: { tenantId }, query } }));
-  const list = useQuery({ queryKey: [...queryKey, params.query], queryFn: () => fetchPage(params.query), placeholderData: (p) => p });
+  const list = useServerList(queryKey, fetchPage, ["status"] as const, "-createdAt");
+  const params = list.params;
   const [creating, setCreating] = useState(false);
   const [link, setLink] = useState<string | null>(null);
   const [revoking, setRevoking] = useState<Invitation | null>(null);
@@ -78,18 +79,13 @@ export function InvitationsPage() {
       <DataTable
         label="Invitations"
         columns={columns}
-        page={list.data}
-        isLoading={list.isPending}
-        error={list.error}
-        onRetry={() => list.refetch()}
-        params={params}
+        list={list}
         getRowId={(i) => i.id}
         searchLabel="Search invitations"
         filters={<FilterSelect label="Status" name="status" params={params} options={statusOptions} />}
         empty={{ title: "No invitations yet", body: "Invite a colleague to give them access to this tenant." }}
         csv={{
           filename: "invitations.csv",
-          fetchPage: (page, pageSize) => fetchPage({ ...params.query, page, pageSize }),
           columns: [
             { header: "Email", value: (i) => i.email },
             { header: "Role", value: (i) => i.role },

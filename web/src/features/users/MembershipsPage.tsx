@@ -15,7 +15,9 @@ import { FormField, inputClass } from "../../components/FormField";
 import { PageHeader } from "../../components/PageHeader";
 import { useToast } from "../../components/Toasts";
 import { useApiForm } from "../../components/useApiForm";
-import { useListParams } from "../../components/useListParams";
+import type { ListParams } from "../../components/useListParams";
+import { useServerList } from "../../components/useServerList";
+import { meQueryKey } from "../auth/session";
 import { can, useFeatures, useTenant, useTenantId } from "../shell/tenant";
 import { roleLabel, roleOptions, type Role } from "./roles";
 
@@ -26,11 +28,13 @@ export function MembershipsPage() {
   const tenantId = useTenantId();
   const manage = can(useFeatures(tenantId).data, "users:manage");
   const isMsp = useTenant(tenantId).data?.kind === "msp";
-  const params = useListParams(["role"] as const, "email");
   const queryKey = ["memberships", tenantId];
-  const fetchPage = async (query: typeof params.query) =>
-    unwrap(await api.GET("/api/v1/tenants/{tenantId}/memberships", { params: { path: { tenantId }, query: query as never } }));
-  const list = useQuery({ queryKey: [...queryKey, params.query], queryFn: () => fetchPage(params.query), placeholderData: (p) => p });
+  const fetchPage = async (query: ListParams<"role">["query"]) =>
+    unwrap(
+      await api.GET("/api/v1/tenants/{tenantId}/memberships", { params: { path: { tenantId }, query: { ...query, role: query.role as Role | undefined } } }),
+    );
+  const list = useServerList(queryKey, fetchPage, ["role"] as const, "email");
+  const params = list.params;
   const customers = useQuery({
     queryKey: ["customers", tenantId, "all-for-scope"],
     enabled: isMsp,
@@ -41,6 +45,13 @@ export function MembershipsPage() {
   const [removing, setRemoving] = useState<Membership | null>(null);
   const queryClient = useQueryClient();
   const toast = useToast();
+  // The list, and one's own roles and permissions, which a change here may have touched.
+  const refresh = () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey }),
+      queryClient.invalidateQueries({ queryKey: meQueryKey }),
+      queryClient.invalidateQueries({ queryKey: ["features", tenantId] }),
+    ]);
 
   const columns: ColumnDef<Membership, unknown>[] = [
     { header: "Email", meta: { sortKey: "email" }, cell: ({ row }) => <span className="font-medium">{row.original.email}</span> },
@@ -95,18 +106,13 @@ export function MembershipsPage() {
       <DataTable
         label="Memberships"
         columns={columns}
-        page={list.data}
-        isLoading={list.isPending}
-        error={list.error}
-        onRetry={() => list.refetch()}
-        params={params}
+        list={list}
         getRowId={(m) => m.id}
         searchLabel="Search members"
         filters={<FilterSelect label="Role" name="role" params={params} options={roleOptions} />}
         empty={{ title: "No members yet" }}
         csv={{
           filename: "memberships.csv",
-          fetchPage: (page, pageSize) => fetchPage({ ...params.query, page, pageSize }),
           columns: [
             { header: "Email", value: (m) => m.email },
             { header: "Name", value: (m) => m.displayName },
@@ -124,7 +130,7 @@ export function MembershipsPage() {
           customers={isMsp ? (customers.data ?? []) : null}
           onClose={() => setEditing(null)}
           onSaved={async (message) => {
-            await queryClient.invalidateQueries({ queryKey });
+            await refresh();
             toast.show(message);
             setEditing(null);
           }}
@@ -137,7 +143,7 @@ export function MembershipsPage() {
         onClose={() => setRemoving(null)}
         onConfirm={async () => {
           unwrap(await api.DELETE("/api/v1/tenants/{tenantId}/memberships/{membershipId}", { params: { path: { tenantId, membershipId: removing!.id } } }));
-          await queryClient.invalidateQueries({ queryKey });
+          await refresh();
           toast.show(`${removing!.email} no longer has the ${roleLabel(removing!.role)} role here.`);
         }}
       >
@@ -175,18 +181,25 @@ function MembershipDialog({
   });
   const { errors, isSubmitting } = form.formState;
   const scope = form.watch("customerScope");
+  // Chosen customers beyond the loaded list stay listed (and chosen), so saving never drops them.
+  const pickable = customers && [
+    ...customers.filter((c) => c.status !== "deleted" || membership?.customerIds.includes(c.id)),
+    ...(membership?.customerIds ?? []).filter((id) => !customers.some((c) => c.id === id)).map((id) => ({ id, name: `Customer ${id.slice(0, 8)}…` })),
+  ];
   const submit = form.submitWith(async ({ email, role, customerScope, customerIds }) => {
-    const scoped = customers ? { customerScope, customerIds: customerScope === "selectedCustomers" ? customerIds : [] } : {};
+    const scoped: Pick<Schemas["UpdateMembershipRequest"], "customerScope" | "customerIds"> = customers
+      ? { customerScope, customerIds: customerScope === "selectedCustomers" ? customerIds : [] }
+      : {};
     if (membership) {
       unwrap(
         await api.PATCH("/api/v1/tenants/{tenantId}/memberships/{membershipId}", {
           params: { path: { tenantId, membershipId: membership.id } },
-          body: { role, ...scoped } as never,
+          body: { role, ...scoped },
         }),
       );
       await onSaved(`Updated ${membership.email}.`);
     } else {
-      unwrap(await api.POST("/api/v1/tenants/{tenantId}/memberships", { params: { path: { tenantId } }, body: { email, role, ...scoped } as never }));
+      unwrap(await api.POST("/api/v1/tenants/{tenantId}/memberships", { params: { path: { tenantId } }, body: { email, role, ...scoped } }));
       await onSaved(`${email} is now ${roleLabel(role)} here.`);
     }
   });
@@ -218,8 +231,8 @@ function MembershipDialog({
             </label>
             {scope === "selectedCustomers" && (
               <div className="ml-6 flex max-h-48 flex-col gap-1 overflow-y-auto">
-                {customers.length === 0 && <p className="text-sm text-muted">This MSP has no customers yet.</p>}
-                {customers.map((c) => (
+                {pickable!.length === 0 && <p className="text-sm text-muted">This MSP has no customers yet.</p>}
+                {pickable!.map((c) => (
                   <label key={c.id} className="flex items-center gap-2 text-sm">
                     <input type="checkbox" value={c.id} {...form.register("customerIds")} /> {c.name}
                   </label>

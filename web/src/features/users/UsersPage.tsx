@@ -1,4 +1,4 @@
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import type { ColumnDef } from "@tanstack/react-table";
 import { useState } from "react";
 import { z } from "zod";
@@ -16,7 +16,8 @@ import { PageHeader } from "../../components/PageHeader";
 import { SecretOnce } from "../../components/SecretOnce";
 import { useToast } from "../../components/Toasts";
 import { useApiForm } from "../../components/useApiForm";
-import { useListParams } from "../../components/useListParams";
+import type { ListParams } from "../../components/useListParams";
+import { useServerList } from "../../components/useServerList";
 import { can, useFeatures, useTenantId } from "../shell/tenant";
 import { roleLabel, roleOptions, type Role } from "./roles";
 
@@ -26,11 +27,11 @@ export function UsersPage() {
   const tenantId = useTenantId();
   const features = useFeatures(tenantId);
   const manage = can(features.data, "users:manage");
-  const params = useListParams(["role"] as const, "email");
   const queryKey = ["users", tenantId];
-  const fetchPage = async (query: typeof params.query) =>
-    unwrap(await api.GET("/api/v1/tenants/{tenantId}/users", { params: { path: { tenantId }, query: query as never } }));
-  const list = useQuery({ queryKey: [...queryKey, params.query], queryFn: () => fetchPage(params.query), placeholderData: (p) => p });
+  const fetchPage = async (query: ListParams<"role">["query"]) =>
+    unwrap(await api.GET("/api/v1/tenants/{tenantId}/users", { params: { path: { tenantId }, query: { ...query, role: query.role as Role | undefined } } }));
+  const list = useServerList(queryKey, fetchPage, ["role"] as const, "email");
+  const params = list.params;
   const [creating, setCreating] = useState(false);
   const [toggling, setToggling] = useState<TenantUser | null>(null);
   const [resetLink, setResetLink] = useState<string | null>(null);
@@ -102,18 +103,13 @@ export function UsersPage() {
       <DataTable
         label="Users"
         columns={columns}
-        page={list.data}
-        isLoading={list.isPending}
-        error={list.error}
-        onRetry={() => list.refetch()}
-        params={params}
+        list={list}
         getRowId={(u) => u.id}
         searchLabel="Search users"
         filters={<FilterSelect label="Role" name="role" params={params} options={roleOptions} />}
         empty={{ title: "No users yet", body: "Create a user or send an invitation." }}
         csv={{
           filename: "users.csv",
-          fetchPage: (page, pageSize) => fetchPage({ ...params.query, page, pageSize }),
           columns: [
             { header: "Email", value: (u) => u.email },
             { header: "Name", value: (u) => u.displayName },
