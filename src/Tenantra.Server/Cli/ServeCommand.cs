@@ -37,7 +37,7 @@ internal static class ServeCommand
     {
         var panel = new Panel(new Markup(
             $"email:    [bold]{Markup.Escape(admin.Email)}[/]\npassword: [bold]{Markup.Escape(admin.Password)}[/]\n\n" +
-            "Shown once. Sign in and change it (POST /api/v1/auth/password)."))
+            "Shown once. Open the console, sign in, and change it under your name\n(top right), where you can also turn on two-step verification."))
         {
             Header = new PanelHeader(" First platform administrator "),
         };
