@@ -1,0 +1,1 @@
+return Tenantra.Agent.AgentCli.Run(args);
