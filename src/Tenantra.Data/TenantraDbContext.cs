@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Query;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Tenantra.Core;
+using Tenantra.Core.Agents;
 using Tenantra.Core.Audit;
 using Tenantra.Core.Identity;
 using Tenantra.Core.Platform;
@@ -29,6 +30,14 @@ public sealed class TenantraDbContext(DbContextOptions<TenantraDbContext> option
     public DbSet<FeatureOverride> FeatureOverrides => Set<FeatureOverride>();
     public DbSet<WorkerHeartbeat> WorkerHeartbeats => Set<WorkerHeartbeat>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<EnrollmentToken> EnrollmentTokens => Set<EnrollmentToken>();
+    public DbSet<AssetGroup> AssetGroups => Set<AssetGroup>();
+    public DbSet<Asset> Assets => Set<Asset>();
+    public DbSet<AgentNonce> AgentNonces => Set<AgentNonce>();
+    public DbSet<SnapshotRecord> Snapshots => Set<SnapshotRecord>();
+    public DbSet<AssetState> AssetStates => Set<AssetState>();
+    public DbSet<CollectionInterval> CollectionIntervals => Set<CollectionInterval>();
+    public DbSet<PayloadKey> PayloadKeys => Set<PayloadKey>();
 
     public TenantScope Scope => scope;
 
@@ -148,11 +157,20 @@ public sealed class TenantraDbContext(DbContextOptions<TenantraDbContext> option
         where T : class, ITenantScoped =>
         modelBuilder.Entity<T>().HasQueryFilter(e => CurrentTenantIds.Contains(e.TenantId));
 
+    /// <summary>The mapped property behind <see cref="ISecretLookup.LookupHash"/> of each lookup entity.</summary>
+    private static readonly Dictionary<Type, string> s_lookupProperties = new()
+    {
+        [typeof(ApiToken)] = nameof(ApiToken.SecretHash),
+        [typeof(Invitation)] = nameof(Invitation.TokenHash),
+        [typeof(EnrollmentToken)] = nameof(EnrollmentToken.SecretHash),
+        [typeof(Asset)] = nameof(Asset.AgentLookup),
+    };
+
     private void FilterWithLookup<T>(ModelBuilder modelBuilder)
         where T : class, ITenantScoped, ISecretLookup
     {
         // The secret-hash column is named per entity; build "tenant in scope OR hash = presented hash".
-        var hashProperty = typeof(T) == typeof(ApiToken) ? nameof(ApiToken.SecretHash) : nameof(Invitation.TokenHash);
+        var hashProperty = s_lookupProperties[typeof(T)];
         var row = Expression.Parameter(typeof(T), "e");
         Expression<Func<T, bool>> inScope = e => CurrentTenantIds.Contains(e.TenantId);
         Expression<Func<string?>> presented = () => CurrentLookupHash;

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Tenantra.Core.Identity;
 
@@ -16,14 +15,6 @@ internal sealed class ApiTokenConfiguration : IEntityTypeConfiguration<ApiToken>
         builder.Property(t => t.SecretHash).HasMaxLength(64);
         builder.HasIndex(t => t.SecretHash).IsUnique();
         builder.HasIndex(t => new { t.TenantId, t.UserId });
-        builder.Property(t => t.Scopes)
-            .HasConversion(
-                scopes => string.Join(' ', scopes),
-                text => text.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList(),
-                new ValueComparer<List<string>>(
-                    (a, b) => a!.SequenceEqual(b!),
-                    scopes => scopes.Aggregate(0, (hash, scope) => HashCode.Combine(hash, scope.GetHashCode(StringComparison.Ordinal))),
-                    scopes => scopes.ToList()))
-            .HasMaxLength(1000);
+        builder.Property(t => t.Scopes).StoredAsText(' ', 1000);
     }
 }

@@ -13,8 +13,9 @@ public sealed class SchemaMatchesModelTests
 {
     private static readonly string[] s_tables =
     [
-        "api_tokens", "audit_chain_heads", "audit_records", "data_protection_keys", "feature_overrides", "invitations",
-        "membership_customers", "memberships", "recovery_codes", "tenants", "users", "worker_heartbeats",
+        "agent_nonces", "api_tokens", "asset_groups", "asset_states", "assets", "audit_chain_heads", "audit_records",
+        "collection_intervals", "data_protection_keys", "enrollment_tokens", "feature_overrides", "invitations",
+        "membership_customers", "memberships", "payload_keys", "recovery_codes", "snapshots", "tenants", "users", "worker_heartbeats",
     ];
 
     [Fact]

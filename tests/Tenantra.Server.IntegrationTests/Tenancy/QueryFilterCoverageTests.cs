@@ -31,6 +31,12 @@ public sealed partial class QueryFilterCoverageTests(TenantRowsFixture rows) : I
 
         // Preview and accept find the invitation by the hash of the link token.
         "invitations(token_hash)",
+
+        // Agent enrollment finds the token by the hash of the presented secret.
+        "enrollment_tokens(secret_hash)",
+
+        // A signed agent request finds its asset by the agent id in its header (then checks the signature).
+        "assets(agent_lookup)",
     ];
 
     /// <summary>
@@ -61,7 +67,9 @@ public sealed partial class QueryFilterCoverageTests(TenantRowsFixture rows) : I
                 entities.Where(e => e.GetDeclaredQueryFilters().Count == 0).Select(e => e.ClrType.Name).ToList()));
         });
 
-        Assert.Equal(["ApiToken", "AuditChainHead", "AuditRecord", "FeatureOverride", "Invitation"], declared);
+        Assert.Equal(
+            ["AgentNonce", "ApiToken", "Asset", "AssetGroup", "AssetState", "AuditChainHead", "AuditRecord", "CollectionInterval", "EnrollmentToken", "FeatureOverride", "Invitation", "SnapshotRecord"],
+            declared);
         Assert.Equal(declared, mapped);
         Assert.Empty(unfiltered);
     }

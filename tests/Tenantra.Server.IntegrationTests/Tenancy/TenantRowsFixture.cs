@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.Extensions.DependencyInjection;
 using Tenantra.Core;
+using Tenantra.Core.Agents;
 using Tenantra.Core.Identity;
 using Tenantra.Core.Platform;
 using Tenantra.Core.Tenancy;
@@ -28,6 +29,13 @@ public sealed class TenantRowsFixture : IAsyncLifetime
         ["feature_overrides"] = 1,
         ["api_tokens"] = 1,
         ["invitations"] = 1,
+        ["enrollment_tokens"] = 1,
+        ["asset_groups"] = 1,
+        ["assets"] = 1,
+        ["agent_nonces"] = 1,
+        ["snapshots"] = 1,
+        ["asset_states"] = 1,
+        ["collection_intervals"] = 1,
     };
 
     private readonly Dictionary<Guid, (string TokenHash, string InvitationHash)> _secrets = [];
@@ -94,6 +102,43 @@ public sealed class TenantRowsFixture : IAsyncLifetime
                 CreatedAt = now,
                 ExpiresAt = now.AddDays(7),
             });
+            var group = new AssetGroup { TenantId = tenantId, Name = "servers", CreatedAt = now };
+            db.AssetGroups.Add(group);
+            db.EnrollmentTokens.Add(new EnrollmentToken
+            {
+                TenantId = tenantId,
+                Label = "seeded",
+                Prefix = "tne_seed",
+                SecretHash = SecretTokens.Hash(SecretTokens.New("tne_")),
+                CreatedByUserId = admin.Id,
+                CreatedAt = now,
+                AssetGroupId = group.Id,
+            });
+            var asset = new Asset { TenantId = tenantId, MachineId = $"machine-{tenantId:N}", Hostname = "seeded-host", PublicKey = "seeded-key", GroupId = group.Id };
+            db.Assets.Add(new Asset
+            {
+                Id = asset.Id,
+                AgentLookup = Asset.LookupFor(asset.Id),
+                TenantId = tenantId,
+                MachineId = asset.MachineId,
+                Hostname = asset.Hostname,
+                PublicKey = asset.PublicKey,
+                GroupId = group.Id,
+                EnrolledAt = now,
+                LastSeenAt = now,
+            });
+            db.AgentNonces.Add(new AgentNonce { TenantId = tenantId, AssetId = asset.Id, Nonce = "seeded-nonce", SeenAt = now });
+            var snapshotId = Guid.CreateVersion7();
+            db.Snapshots.Add(new SnapshotRecord
+            {
+                TenantId = tenantId, AssetId = asset.Id, Id = snapshotId, Category = "services", SchemaVersion = 1, CollectedAt = now, ReceivedAt = now,
+                ContentHash = new string('0', 64), EntryCount = 0, KeyId = 1, Payload = [1, 2, 3],
+            });
+            db.AssetStates.Add(new AssetState
+            {
+                TenantId = tenantId, AssetId = asset.Id, Category = "services", SnapshotId = snapshotId, CollectedAt = now, ContentHash = new string('0', 64), EntriesJson = "[]",
+            });
+            db.CollectionIntervals.Add(new CollectionInterval { TenantId = tenantId, Category = "processes", Seconds = 600 });
             return await db.SaveChangesAsync();
         });
         return (SecretTokens.Hash(token), SecretTokens.Hash(invitation));

@@ -1,0 +1,31 @@
+using Tenantra.Agent.Contracts;
+
+namespace Tenantra.Core.Agents;
+
+/// <summary>
+/// How often assets collect one category: for the whole tenant (<see cref="GroupId"/> null) or for
+/// one asset group, which wins over the tenant's value. Categories without a row use the defaults.
+/// </summary>
+public sealed class CollectionInterval : ITenantScoped
+{
+    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public Guid TenantId { get; init; }
+    public Guid? GroupId { get; init; }
+    public required string Category { get; init; }
+    public int Seconds { get; set; }
+
+    public const int MinSeconds = 60;
+    public const int MaxSeconds = 7 * 24 * 3600;
+
+    /// <summary>Sensible defaults: fast-changing state often, configuration hourly-ish.</summary>
+    public static readonly IReadOnlyDictionary<string, int> Defaults = new Dictionary<string, int>
+    {
+        [SnapshotCategories.Boot] = 3600,
+        [SnapshotCategories.Services] = 900,
+        [SnapshotCategories.Scheduled] = 900,
+        [SnapshotCategories.Autoruns] = 900,
+        [SnapshotCategories.Processes] = 300,
+        [SnapshotCategories.Network] = 300,
+        [SnapshotCategories.CloudProfiles] = 3600,
+    };
+}
