@@ -131,12 +131,27 @@ public sealed class TenantRowsFixture : IAsyncLifetime
             var snapshotId = Guid.CreateVersion7();
             db.Snapshots.Add(new SnapshotRecord
             {
-                TenantId = tenantId, AssetId = asset.Id, Id = snapshotId, Category = "services", SchemaVersion = 1, CollectedAt = now, ReceivedAt = now,
-                ContentHash = new string('0', 64), EntryCount = 0, KeyId = 1, Payload = [1, 2, 3],
+                TenantId = tenantId,
+                AssetId = asset.Id,
+                Id = snapshotId,
+                Category = "services",
+                SchemaVersion = 1,
+                CollectedAt = now,
+                ReceivedAt = now,
+                ContentHash = new string('0', 64),
+                EntryCount = 0,
+                KeyId = 1,
+                Payload = [1, 2, 3],
             });
             db.AssetStates.Add(new AssetState
             {
-                TenantId = tenantId, AssetId = asset.Id, Category = "services", SnapshotId = snapshotId, CollectedAt = now, ContentHash = new string('0', 64), EntriesJson = "[]",
+                TenantId = tenantId,
+                AssetId = asset.Id,
+                Category = "services",
+                SnapshotId = snapshotId,
+                CollectedAt = now,
+                ContentHash = new string('0', 64),
+                EntriesJson = "[]",
             });
             db.CollectionIntervals.Add(new CollectionInterval { TenantId = tenantId, Category = "processes", Seconds = 600 });
             return await db.SaveChangesAsync();
