@@ -4,8 +4,9 @@ using System.Text.Json.Serialization;
 namespace Tenantra.Agent.Contracts;
 
 /// <summary>Source-generated JSON for the wire types (the trimmed agent has no reflection-based serialization).</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, NumberHandling = JsonNumberHandling.Strict)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, NumberHandling = JsonNumberHandling.Strict, MaxDepth = 16)]
 [JsonSerializable(typeof(Snapshot))]
+[JsonSerializable(typeof(IReadOnlyList<SnapshotEntry>))]
 [JsonSerializable(typeof(EnrollRequest))]
 [JsonSerializable(typeof(EnrollResponse))]
 [JsonSerializable(typeof(HeartbeatRequest))]

@@ -20,6 +20,12 @@ public enum Permission
     AuditRead,
     BillingRead,
     SystemRead,
+
+    /// <summary>See assets, their current state and history.</summary>
+    AssetsRead,
+
+    /// <summary>Enrollment tokens, revoking agents, asset groups, tags and collection policy.</summary>
+    AgentsManage,
 }
 
 public static class Permissions
@@ -30,10 +36,11 @@ public static class Permissions
         [
             Permission.TenantRead, Permission.TenantManage, Permission.CustomersManage, Permission.UsersRead,
             Permission.UsersManage, Permission.TokensManage, Permission.AuditRead, Permission.BillingRead,
+            Permission.AssetsRead, Permission.AgentsManage,
         ],
-        [Role.Analyst] = [Permission.TenantRead, Permission.UsersRead, Permission.TokensManage],
-        [Role.Viewer] = [Permission.TenantRead],
-        [Role.Auditor] = [Permission.TenantRead, Permission.UsersRead, Permission.AuditRead],
+        [Role.Analyst] = [Permission.TenantRead, Permission.UsersRead, Permission.TokensManage, Permission.AssetsRead],
+        [Role.Viewer] = [Permission.TenantRead, Permission.AssetsRead],
+        [Role.Auditor] = [Permission.TenantRead, Permission.UsersRead, Permission.AuditRead, Permission.AssetsRead],
         [Role.Billing] = [Permission.TenantRead, Permission.BillingRead],
     };
 

@@ -11,6 +11,8 @@ public static class FeatureCatalog
     public static readonly IReadOnlyList<Feature> All =
     [
         new("tenant", "Tenant settings", Permission.TenantRead, true),
+        new("assets", "Assets", Permission.AssetsRead, true),
+        new("enrollment", "Agent enrollment", Permission.AgentsManage, true),
         new("customers", "Customers", Permission.CustomersManage, true),
         new("users", "Users and invitations", Permission.UsersRead, true),
         new("api-tokens", "API tokens", Permission.TokensManage, true),

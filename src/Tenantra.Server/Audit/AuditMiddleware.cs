@@ -37,7 +37,8 @@ internal sealed class AuditMiddleware(RequestDelegate next)
             metrics.AuditRecordsWritten.Inc(db.AuditRecordsCommitted);
         }
 
-        if (!audit.HasRecorded)
+        var telemetry = context.GetEndpoint()?.Metadata.GetMetadata<MachineTelemetry>() is not null;
+        if (!audit.HasRecorded && !(telemetry && context.Response.StatusCode < 400))
         {
             await RecordAsync(context, audit, db, context.Response.StatusCode);
         }
@@ -72,5 +73,18 @@ internal sealed class AuditMiddleware(RequestDelegate next)
         }
 
         return null;
+    }
+}
+
+/// <summary>
+/// Marks an endpoint whose successful calls are machine telemetry (agent heartbeats and snapshot
+/// uploads), not actions of a person: they leave no audit record. Refused calls are still recorded.
+/// </summary>
+public sealed class MachineTelemetry
+{
+    public static readonly MachineTelemetry Instance = new();
+
+    private MachineTelemetry()
+    {
     }
 }

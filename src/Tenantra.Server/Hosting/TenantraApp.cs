@@ -4,8 +4,10 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.EntityFrameworkCore;
+using Tenantra.Agent.Contracts;
 using Tenantra.Core.Security;
 using Tenantra.Data;
+using Tenantra.Server.Agents;
 using Tenantra.Server.Audit;
 using Tenantra.Server.Identity;
 using Tenantra.Server.Platform;
@@ -46,6 +48,11 @@ public static class TenantraApp
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new SecretProtector(LoadMasterKey(configuration, database.DataDirectory)));
         services.AddSingleton(configuration.GetSection(TenantLifecycleOptions.Section).Get<TenantLifecycleOptions>() ?? new TenantLifecycleOptions());
+
+        services.AddSingleton<PayloadKeyRing>();
+        services.AddScoped<AgentCaller>();
+        services.AddScoped<SnapshotIngestion>();
+        services.AddScoped<CollectionPolicies>();
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Extensions["requestId"] = c.HttpContext.TraceIdentifier);
         services.AddExceptionHandler<ProblemExceptionHandler>();
@@ -131,30 +138,35 @@ public static class TenantraApp
         app.MapInvitationEndpoints();
         app.MapApiTokenEndpoints();
         app.MapAuditEndpoints();
+        app.MapAgentEndpoints();
+        app.MapEnrollmentTokenEndpoints();
+        app.MapAssetEndpoints();
     }
 
     /// <summary>Refuses bodies over <see cref="MaxRequestBodyBytes"/> before they are read, whatever the server in front.</summary>
     private static async Task LimitRequestBody(HttpContext context, RequestDelegate next)
     {
-        if (context.Request.ContentLength > MaxRequestBodyBytes)
+        // Snapshot uploads are the one larger body (gzip, with their own decompressed limit).
+        var max = context.Request.Path.StartsWithSegments("/api/v1/agent/snapshots") ? SnapshotSchema.MaxCompressedBytes : MaxRequestBodyBytes;
+        if (context.Request.ContentLength > max)
         {
             context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
             await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
             {
                 HttpContext = context,
-                ProblemDetails = { Status = 413, Title = "The request body is too large.", Detail = $"The limit is {MaxRequestBodyBytes} bytes." },
+                ProblemDetails = { Status = 413, Title = "The request body is too large.", Detail = $"The limit is {max} bytes." },
             });
             return;
         }
 
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
-            limit.MaxRequestBodySize = MaxRequestBodyBytes;
+            limit.MaxRequestBodySize = max;
         }
         else if (context.Request.ContentLength is null)
         {
             // A chunked body on a server without a body limit: count as it is read.
-            context.Request.Body = new LengthLimitedStream(context.Request.Body, MaxRequestBodyBytes);
+            context.Request.Body = new LengthLimitedStream(context.Request.Body, max);
         }
 
         await next(context);

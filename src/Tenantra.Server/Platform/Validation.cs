@@ -16,6 +16,9 @@ public sealed class ValidationErrors
 
     public bool IsEmpty => _errors.Count == 0;
 
+    /// <summary>Messages collected so far, over all fields.</summary>
+    public int Count => _errors.Values.Sum(messages => messages.Count);
+
     public void Add(string field, string message)
     {
         if (!_errors.TryGetValue(field, out var messages))

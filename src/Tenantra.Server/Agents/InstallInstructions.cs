@@ -1,0 +1,24 @@
+namespace Tenantra.Server.Agents;
+
+/// <summary>Copy-paste commands that install the agent and enroll it with a token, per operating system.</summary>
+public static class InstallInstructions
+{
+    public static IReadOnlyDictionary<string, string> For(string server, string token) => new Dictionary<string, string>
+    {
+        ["linux"] = $"""
+            # as root, with tenantra-agent (linux-x64 build) and tenantra-agent.service in the current directory
+            install -m 0755 tenantra-agent /usr/local/bin/tenantra-agent
+            tenantra-agent enroll --server {server} --token {token}
+            install -m 0644 tenantra-agent.service /etc/systemd/system/tenantra-agent.service
+            systemctl daemon-reload && systemctl enable --now tenantra-agent
+            """,
+        ["windows"] = $"""
+            # in an elevated PowerShell, with tenantra-agent.exe (win-x64 build) in the current directory
+            New-Item -ItemType Directory -Force "$env:ProgramFiles\Tenantra" | Out-Null
+            Copy-Item .\tenantra-agent.exe "$env:ProgramFiles\Tenantra\tenantra-agent.exe"
+            & "$env:ProgramFiles\Tenantra\tenantra-agent.exe" enroll --server {server} --token {token}
+            sc.exe create TenantraAgent binPath= "`"$env:ProgramFiles\Tenantra\tenantra-agent.exe`" run --service" start= auto DisplayName= "Tenantra agent"
+            Start-Service TenantraAgent
+            """,
+    };
+}

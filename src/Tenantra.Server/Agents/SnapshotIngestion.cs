@@ -1,0 +1,167 @@
+using System.IO.Compression;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Tenantra.Agent.Contracts;
+using Tenantra.Core.Agents;
+using Tenantra.Data;
+using Tenantra.Server.Platform;
+
+namespace Tenantra.Server.Agents;
+
+/// <summary>
+/// Takes one uploaded snapshot (gzip of the JSON of <see cref="Snapshot"/>) from an authenticated
+/// agent: decompresses within <see cref="SnapshotSchema.MaxUncompressedBytes"/> (a gzip bomb stops
+/// there), parses strictly, validates every limit, then stores it once — the encrypted payload as
+/// history and the entries as the asset's current state for that category, unless a newer snapshot
+/// of the category is already current. Nothing is written for a rejected upload.
+/// </summary>
+public sealed class SnapshotIngestion(TenantraDbContext db, PayloadKeyRing keys, TimeProvider clock)
+{
+    public abstract record Result;
+
+    public sealed record Stored(Guid SnapshotId, bool Duplicate) : Result;
+
+    public sealed record Rejected(int Status, string Title, IDictionary<string, string[]>? Errors = null) : Result;
+
+    public async Task<Result> IngestAsync(Asset asset, byte[] body, CancellationToken cancellationToken)
+    {
+        if (body.Length < 2 || body[0] != 0x1f || body[1] != 0x8b)
+        {
+            return new Rejected(400, "The snapshot must be gzip-compressed JSON.", new Dictionary<string, string[]> { ["body"] = ["is not gzip data."] });
+        }
+
+        var json = Decompress(body);
+        if (json is null)
+        {
+            return new Rejected(413, $"The snapshot is larger than {SnapshotSchema.MaxUncompressedBytes} bytes once decompressed.");
+        }
+
+        if (json.Length == 0)
+        {
+            return new Rejected(400, "The snapshot is not valid gzip data.", new Dictionary<string, string[]> { ["body"] = ["is truncated or corrupt gzip data."] });
+        }
+
+        Snapshot? snapshot;
+        try
+        {
+            snapshot = JsonSerializer.Deserialize(json, AgentJsonContext.Default.Snapshot);
+        }
+        catch (JsonException ex)
+        {
+            var field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "body" : ex.Path.TrimStart('$', '.');
+            return new Rejected(400, "The snapshot is not valid JSON for schema version 1.", new Dictionary<string, string[]> { [field] = [Describe(ex)] });
+        }
+
+        var errors = new ValidationErrors();
+        SnapshotValidation.Validate(snapshot, clock.GetUtcNow(), errors);
+        if (snapshot is null || !errors.IsEmpty)
+        {
+            return new Rejected(400, "The snapshot has invalid fields.", errors.ToDictionary());
+        }
+
+        if (await db.Snapshots.AnyAsync(s => s.AssetId == asset.Id && s.Id == snapshot.SnapshotId, cancellationToken))
+        {
+            return new Stored(snapshot.SnapshotId, Duplicate: true);
+        }
+
+        return await StoreAsync(asset, snapshot, body, cancellationToken);
+    }
+
+    private async Task<Result> StoreAsync(Asset asset, Snapshot snapshot, byte[] body, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var contentHash = SnapshotContent.Hash(snapshot.Entries);
+        var (keyId, payload) = await keys.EncryptAsync(body, cancellationToken);
+        db.Snapshots.Add(new SnapshotRecord
+        {
+            TenantId = asset.TenantId,
+            AssetId = asset.Id,
+            Id = snapshot.SnapshotId,
+            Category = snapshot.Category,
+            SchemaVersion = snapshot.SchemaVersion,
+            CollectedAt = snapshot.CollectedAt,
+            ReceivedAt = now,
+            ContentHash = contentHash,
+            EntryCount = snapshot.Entries.Count,
+            KeyId = keyId,
+            Payload = payload,
+        });
+
+        var state = await db.AssetStates.AsTracking()
+            .SingleOrDefaultAsync(s => s.AssetId == asset.Id && s.Category == snapshot.Category, cancellationToken);
+        var entriesJson = JsonSerializer.Serialize(snapshot.Entries, AgentJsonContext.Default.IReadOnlyListSnapshotEntry);
+        if (state is null)
+        {
+            db.AssetStates.Add(new AssetState
+            {
+                TenantId = asset.TenantId,
+                AssetId = asset.Id,
+                Category = snapshot.Category,
+                SnapshotId = snapshot.SnapshotId,
+                CollectedAt = snapshot.CollectedAt,
+                ContentHash = contentHash,
+                EntryCount = snapshot.Entries.Count,
+                EntriesJson = entriesJson,
+            });
+        }
+        else if (snapshot.CollectedAt >= state.CollectedAt)
+        {
+            // Snapshots buffered offline may arrive after newer ones: only a newer one becomes current.
+            state.SnapshotId = snapshot.SnapshotId;
+            state.CollectedAt = snapshot.CollectedAt;
+            state.ContentHash = contentHash;
+            state.EntryCount = snapshot.Entries.Count;
+            state.EntriesJson = entriesJson;
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return new Stored(snapshot.SnapshotId, Duplicate: false);
+        }
+        catch (DbUpdateException)
+        {
+            // The same snapshot arrived twice at once (a retry racing the original): stored once.
+            db.ChangeTracker.Clear();
+            if (await db.Snapshots.AnyAsync(s => s.AssetId == asset.Id && s.Id == snapshot.SnapshotId, CancellationToken.None))
+            {
+                return new Stored(snapshot.SnapshotId, Duplicate: true);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>The decompressed bytes; null when larger than the limit; empty when the data is corrupt.</summary>
+    private static byte[]? Decompress(byte[] body)
+    {
+        try
+        {
+            using var gzip = new GZipStream(new MemoryStream(body, writable: false), CompressionMode.Decompress);
+            using var output = new MemoryStream();
+            var buffer = new byte[81920];
+            int read;
+            while ((read = gzip.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                if (output.Length + read > SnapshotSchema.MaxUncompressedBytes)
+                {
+                    return null;
+                }
+
+                output.Write(buffer, 0, read);
+            }
+
+            return output.ToArray();
+        }
+        catch (InvalidDataException)
+        {
+            return [];
+        }
+    }
+
+    private static string Describe(JsonException ex) =>
+        ex.Message.Contains("could not be mapped", StringComparison.Ordinal) ? "is not a known field."
+        : ex.Message.Contains("maximum configured depth", StringComparison.Ordinal) ? "is nested too deeply."
+        : ex.Message.Contains("could not be converted", StringComparison.Ordinal) ? "has the wrong type or format."
+        : "is not valid JSON here.";
+}
