@@ -716,6 +716,247 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/agent/enroll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Enroll an agent with an enrollment token
+         * @description Unsigned. The agent sends its own ECDSA P-256 public key; every later request is signed with the private key, which never leaves the machine. A machine that enrolls again (same machine id) keeps its asset.
+         */
+        post: operations["EnrollAgent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agent/heartbeat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check in; the answer carries the collection policy
+         * @description Signed (see `X-Tenantra-*` headers): ECDSA P-256 over method, path, timestamp, nonce and body hash.
+         */
+        post: operations["AgentHeartbeat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agent/snapshots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload one snapshot (gzip of its JSON)
+         * @description Signed. Idempotent by `snapshotId`. At most 8388608 bytes compressed and 67108864 decompressed (413 above).
+         */
+        post: operations["UploadSnapshot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agent/rotate-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace the agent's key
+         * @description Signed with the current key; from the answer on only the new key is accepted.
+         */
+        post: operations["RotateAgentKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/enrollment-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Enrollment tokens of the tenant
+         * @description Paged; `status` is active, expired, used-up or revoked; `q` searches labels. Sort: `label`, `createdAt` (default `-createdAt`), `expiresAt`.
+         */
+        get: operations["ListEnrollmentTokens"];
+        put?: never;
+        /**
+         * Create an enrollment token
+         * @description The secret and the install commands are in this response only.
+         */
+        post: operations["CreateEnrollmentToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/enrollment-tokens/{tokenId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an enrollment token at once (enrolled agents stay) */
+        delete: operations["RevokeEnrollmentToken"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/assets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Assets of the tenant
+         * @description Paged; `q` searches hostnames, addresses and tags; `status` is online, offline or revoked; `os`, `groupId` and `tag` filter. Sort: `hostname` (default), `lastSeenAt`, `os`, `enrolledAt`.
+         */
+        get: operations["ListAssets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/assets/{assetId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One asset with its categories' latest snapshots */
+        get: operations["GetAsset"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Set an asset's tags or group */
+        patch: operations["UpdateAsset"];
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/assets/{assetId}/state/{category}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Current entries of one category of an asset
+         * @description Paged; `q` searches keys and field values; `kind` filters. Entries are in key order.
+         */
+        get: operations["GetAssetState"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/assets/{assetId}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke the asset's agent: its requests are refused from now on
+         * @description History stays. Enrolling the machine again with a valid token makes it the same asset with a new key.
+         */
+        post: operations["RevokeAgent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/asset-groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Asset groups with their sizes */
+        get: operations["ListAssetGroups"];
+        put?: never;
+        /** Create an asset group */
+        post: operations["CreateAssetGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/collection-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Collection intervals for the tenant or one group (`groupId`)
+         * @description Effective values: the group's, else the tenant's, else the defaults.
+         */
+        get: operations["GetCollectionPolicy"];
+        /**
+         * Set collection intervals for the tenant or one group
+         * @description Agents receive the change with their next heartbeat.
+         */
+        put: operations["SetCollectionPolicy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -747,6 +988,50 @@ export interface components {
             revokedAt: null | string;
             /** Format: date-time */
             lastUsedAt: null | string;
+        };
+        AssetCategoryState: {
+            category: string;
+            /** Format: uuid */
+            snapshotId: string;
+            /** Format: date-time */
+            collectedAt: string;
+            /** Format: int32 */
+            entryCount: number;
+            contentHash: string;
+        };
+        AssetDetail: {
+            asset: components["schemas"]["AssetSummary"];
+            /** Format: int64 */
+            uptimeSeconds: number;
+            /** Format: date-time */
+            keySetAt: string;
+            categories: components["schemas"]["AssetCategoryState"][];
+        };
+        AssetGroupResponse: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: int32 */
+            assetCount: number;
+        };
+        AssetSummary: {
+            /** Format: uuid */
+            id: string;
+            hostname: string;
+            os: string;
+            osVersion: string;
+            agentVersion: string;
+            status: string;
+            /** Format: date-time */
+            lastSeenAt: string;
+            /** Format: date-time */
+            enrolledAt: string;
+            addresses: string[];
+            tags: string[];
+            /** Format: uuid */
+            groupId: null | string;
+            /** Format: int64 */
+            droppedSnapshots: number;
         };
         /**
          * @description The outcome of checking one tenant's audit chain. long AuditChainVerification.RecordsChecked counts the
@@ -793,11 +1078,36 @@ export interface components {
             currentPassword?: null | string;
             newPassword?: null | string;
         };
+        /** @description How often the agent collects each category, in seconds. */
+        CollectionPolicy: {
+            intervalSeconds: {
+                [key: string]: number;
+            };
+        };
+        CollectionPolicyResponse: {
+            /** Format: uuid */
+            groupId: null | string;
+            intervalSeconds: {
+                [key: string]: number;
+            };
+        };
         CreateApiTokenRequest: {
             name?: null | string;
             scopes?: null | string[];
             /** Format: int32 */
             expiresInDays?: null | number;
+        };
+        CreateAssetGroupRequest: {
+            name?: null | string;
+        };
+        CreateEnrollmentTokenRequest: {
+            label?: null | string;
+            /** Format: int32 */
+            expiresInDays?: null | number;
+            /** Format: int32 */
+            maxUses?: null | number;
+            /** Format: uuid */
+            assetGroupId?: null | string;
         };
         CreateInvitationRequest: {
             email?: null | string;
@@ -826,6 +1136,14 @@ export interface components {
             apiToken: components["schemas"]["ApiTokenResponse"];
             token: string;
         };
+        /** @description A new token with its secret (shown once) and ready-to-paste install commands per operating system. */
+        CreatedEnrollmentTokenResponse: {
+            enrollmentToken: components["schemas"]["EnrollmentTokenResponse"];
+            token: string;
+            installInstructions: {
+                [key: string]: string;
+            };
+        };
         /** @description A created invitation; the token is shown once and goes in the acceptance link. */
         CreatedInvitationResponse: {
             invitation: components["schemas"]["InvitationResponse"];
@@ -841,6 +1159,47 @@ export interface components {
          * @enum {unknown}
          */
         CustomerScope: "allCustomers" | "selectedCustomers";
+        /**
+         * @description First contact, unsigned: the enrollment token proves the right to join a tenant; the public key
+         *     (ECDSA P-256, SubjectPublicKeyInfo, base64) is what every later request is checked against.
+         *     string? EnrollRequest.MachineId (`/etc/machine-id`, Windows MachineGuid) lets a reinstalled agent
+         *     come back as the same asset.
+         */
+        EnrollRequest: {
+            token: null | string;
+            publicKey: null | string;
+            machineId: null | string;
+            hostname: null | string;
+            os: null | string;
+            osVersion: null | string;
+            agentVersion: null | string;
+        };
+        EnrollResponse: {
+            /** Format: uuid */
+            agentId: string;
+            /** Format: uuid */
+            tenantId: string;
+            assetName: string;
+        };
+        EnrollmentTokenResponse: {
+            /** Format: uuid */
+            id: string;
+            label: string;
+            prefix: string;
+            status: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: null | string;
+            /** Format: int32 */
+            maxUses: null | number;
+            /** Format: int32 */
+            uses: number;
+            /** Format: uuid */
+            assetGroupId: null | string;
+            /** Format: date-time */
+            revokedAt: null | string;
+        };
         FeatureFlag: {
             key: string;
             title: string;
@@ -853,6 +1212,23 @@ export interface components {
             features: components["schemas"]["FeatureFlag"][];
             roles: components["schemas"]["Role"][];
             permissions: string[];
+        };
+        /** @description Sent on every check-in; the answer carries the collection policy. */
+        HeartbeatRequest: {
+            agentVersion: null | string;
+            hostname: null | string;
+            os: null | string;
+            osVersion: null | string;
+            /** Format: int64 */
+            uptimeSeconds: null | number;
+            addresses: null | string[];
+            /** Format: int64 */
+            droppedSnapshots: null | number;
+        };
+        HeartbeatResponse: {
+            /** Format: date-time */
+            serverTime: string;
+            policy: components["schemas"]["CollectionPolicy"];
         };
         HttpValidationProblemDetails: {
             type?: null | string;
@@ -934,8 +1310,26 @@ export interface components {
             /** Format: int32 */
             total: number;
         };
+        PagedOfAssetSummary: {
+            items: components["schemas"]["AssetSummary"][];
+            /** Format: int32 */
+            page: number;
+            /** Format: int32 */
+            pageSize: number;
+            /** Format: int32 */
+            total: number;
+        };
         PagedOfAuditRecordResponse: {
             items: components["schemas"]["AuditRecordResponse"][];
+            /** Format: int32 */
+            page: number;
+            /** Format: int32 */
+            pageSize: number;
+            /** Format: int32 */
+            total: number;
+        };
+        PagedOfEnrollmentTokenResponse: {
+            items: components["schemas"]["EnrollmentTokenResponse"][];
             /** Format: int32 */
             page: number;
             /** Format: int32 */
@@ -954,6 +1348,15 @@ export interface components {
         };
         PagedOfMembershipResponse: {
             items: components["schemas"]["MembershipResponse"][];
+            /** Format: int32 */
+            page: number;
+            /** Format: int32 */
+            pageSize: number;
+            /** Format: int32 */
+            total: number;
+        };
+        PagedOfSnapshotEntry: {
+            items: components["schemas"]["SnapshotEntry"][];
             /** Format: int32 */
             page: number;
             /** Format: int32 */
@@ -1001,6 +1404,17 @@ export interface components {
          * @enum {unknown}
          */
         Role: "admin" | "analyst" | "viewer" | "auditor" | "billing";
+        /** @description Signed with the current key; from the answer on, only the new key is accepted. */
+        RotateKeyRequest: {
+            newPublicKey: null | string;
+        };
+        SetCollectionPolicyRequest: {
+            /** Format: uuid */
+            groupId?: null | string;
+            intervalSeconds?: null | {
+                [key: string]: number;
+            };
+        };
         SetFeatureRequest: {
             enabled?: null | boolean;
         };
@@ -1011,6 +1425,38 @@ export interface components {
         SignInResponse: {
             status: string;
             user: null | components["schemas"]["MeResponse"];
+        };
+        /**
+         * @description What an agent collected for one category at one moment. Guid Snapshot.SnapshotId is chosen by the
+         *     agent when it collects and is the upload's idempotency key: the same snapshot sent twice is
+         *     stored once. Version 1 of the wire schema (int SnapshotSchema.Version).
+         */
+        Snapshot: {
+            /** Format: int32 */
+            schemaVersion: number;
+            /** Format: uuid */
+            snapshotId: string;
+            category: string;
+            /** Format: date-time */
+            collectedAt: string;
+            entries: components["schemas"]["SnapshotEntry"][];
+        };
+        SnapshotAccepted: {
+            /** Format: uuid */
+            snapshotId: string;
+            duplicate: boolean;
+        };
+        /**
+         * @description One collected item, keyed by its natural identity within its kind (a unit name, a cron source
+         *     plus line, a registry key path plus value name, a task path, a file path…). Fields are flat
+         *     strings so that any later comparison is field by field; absent and null are the same.
+         */
+        SnapshotEntry: {
+            kind: string;
+            key: string;
+            fields: {
+                [key: string]: string;
+            };
         };
         SystemStatusResponse: {
             version: string;
@@ -1082,6 +1528,12 @@ export interface components {
         TwoFactorSignInRequest: {
             code?: null | string;
             recoveryCode?: null | string;
+        };
+        UpdateAssetRequest: {
+            tags?: null | string[];
+            /** Format: uuid */
+            groupId?: null | string;
+            clearGroup?: null | boolean;
         };
         UpdateMembershipRequest: {
             role?: null | components["schemas"]["Role"];
@@ -2397,6 +2849,506 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditChainVerification"];
+                };
+            };
+        };
+    };
+    EnrollAgent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EnrollRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrollResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    AgentHeartbeat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HeartbeatRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HeartbeatResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    UploadSnapshot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/gzip": components["schemas"]["Snapshot"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SnapshotAccepted"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    RotateAgentKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RotateKeyRequest"];
+            };
+        };
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    ListEnrollmentTokens: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                q?: string;
+                sort?: string;
+                status?: string;
+            };
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PagedOfEnrollmentTokenResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    CreateEnrollmentToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateEnrollmentTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedEnrollmentTokenResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    RevokeEnrollmentToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                tokenId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ListAssets: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                q?: string;
+                sort?: string;
+                status?: string;
+                os?: string;
+                groupId?: string;
+                tag?: string;
+            };
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PagedOfAssetSummary"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    GetAsset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                assetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetDetail"];
+                };
+            };
+        };
+    };
+    UpdateAsset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                assetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateAssetRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetSummary"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    GetAssetState: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                q?: string;
+                sort?: string;
+                kind?: string;
+            };
+            header?: never;
+            path: {
+                tenantId: string;
+                assetId: string;
+                category: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PagedOfSnapshotEntry"];
+                };
+            };
+        };
+    };
+    RevokeAgent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                assetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetSummary"];
+                };
+            };
+        };
+    };
+    ListAssetGroups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetGroupResponse"][];
+                };
+            };
+        };
+    };
+    CreateAssetGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAssetGroupRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetGroupResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    GetCollectionPolicy: {
+        parameters: {
+            query?: {
+                groupId?: string;
+            };
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CollectionPolicyResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    SetCollectionPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetCollectionPolicyRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CollectionPolicyResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
         };
