@@ -46,4 +46,16 @@ public static class SnapshotCategories
     public static readonly IReadOnlyList<string> All = [Boot, Services, Scheduled, Autoruns, Processes, Network, CloudProfiles];
 
     public static bool IsKnown(string category) => All.Contains(category);
+
+    /// <summary>How often each category is collected unless the tenant's policy says otherwise, in seconds.</summary>
+    public static readonly IReadOnlyDictionary<string, int> DefaultIntervalSeconds = new Dictionary<string, int>
+    {
+        [Boot] = 3600,
+        [Services] = 900,
+        [Scheduled] = 900,
+        [Autoruns] = 900,
+        [Processes] = 300,
+        [Network] = 300,
+        [CloudProfiles] = 3600,
+    };
 }

@@ -17,15 +17,6 @@ public sealed class CollectionInterval : ITenantScoped
     public const int MinSeconds = 60;
     public const int MaxSeconds = 7 * 24 * 3600;
 
-    /// <summary>Sensible defaults: fast-changing state often, configuration hourly-ish.</summary>
-    public static readonly IReadOnlyDictionary<string, int> Defaults = new Dictionary<string, int>
-    {
-        [SnapshotCategories.Boot] = 3600,
-        [SnapshotCategories.Services] = 900,
-        [SnapshotCategories.Scheduled] = 900,
-        [SnapshotCategories.Autoruns] = 900,
-        [SnapshotCategories.Processes] = 300,
-        [SnapshotCategories.Network] = 300,
-        [SnapshotCategories.CloudProfiles] = 3600,
-    };
+    /// <summary>Sensible defaults: fast-changing state often, configuration less often.</summary>
+    public static IReadOnlyDictionary<string, int> Defaults => SnapshotCategories.DefaultIntervalSeconds;
 }
