@@ -38,8 +38,8 @@ public static partial class SecretMasker
         return UrlCredentials().Replace(text, m => m.Groups["scheme"].Value + m.Groups["user"].Value + ":" + Mask + "@");
     }
 
-    // password=x; pwd=x; secret: x; token=x; api_key=x (connection strings, env assignments, INI lines)
-    [GeneratedRegex(@"(?<key>(?<![a-z0-9])(?:password|passwd|pwd|secret|client_?secret|api_?key|access_?key|secret_?access_?key|token|access_?token|auth_?token)\b)(?<sep>\s*[=:]\s*)(?<value>""[^""]*""|'[^']*'|[^;\s&,]+)", RegexOptions.IgnoreCase)]
+    // password=x; pwd=x; secret: x; token=x; api_key=x (connection strings, env assignments, INI lines), and "token": "x" (JSON)
+    [GeneratedRegex(@"(?<key>(?<![a-z0-9])(?:password|passwd|pwd|secret|client_?secret|api_?key|access_?key|secret_?access_?key|token|access_?token|auth_?token)\b""?)(?<sep>\s*[=:]\s*)(?<value>""(?:[^""\\]|\\.)*""|'[^']*'|[^;\s&,}]+)", RegexOptions.IgnoreCase)]
     private static partial Regex KeyValueSecret();
 
     // --password x, --password=x, -p x is ambiguous and left alone; /p:x for Windows tools

@@ -13,6 +13,8 @@ public sealed class SecretMaskerTests
     [InlineData("net use \\\\srv\\c /p:Secret123", "net use \\\\srv\\c /p:********")]
     [InlineData("AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI export", "AWS_SECRET_ACCESS_KEY=******** export")]
     [InlineData("/usr/sbin/sshd -D", "/usr/sbin/sshd -D")]
+    [InlineData("run --env {\"AWS_SECRET_ACCESS_KEY\": \"wJalr\\\"XU\", \"REGION\": \"eu\"}", "run --env {\"AWS_SECRET_ACCESS_KEY\": ********, \"REGION\": \"eu\"}")]
+    [InlineData("{\"password\":\"x\"}", "{\"password\":********}")]
     [InlineData("", "")]
     public void Masks_secrets_inside_text_and_leaves_the_rest(string input, string expected) =>
         Assert.Equal(expected, SecretMasker.MaskText(input));
