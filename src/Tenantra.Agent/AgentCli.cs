@@ -20,7 +20,7 @@ public static class AgentCli
     {
         var configOption = new Option<string>("--config") { Description = "Path of the agent's configuration file.", DefaultValueFactory = _ => AgentConfig.DefaultPath };
 
-        var server = new Option<Uri>("--server") { Description = "The Tenantra server, e.g. https://tenantra.example.com.", Required = true };
+        var server = new Option<string>("--server") { Description = "The Tenantra server, e.g. https://tenantra.example.com.", Required = true };
         var token = new Option<string>("--token") { Description = "An enrollment token from the console (Agents → Enrollment).", Required = true };
         var pin = new Option<string?>("--pin-sha256") { Description = "Trust only a server certificate whose public key has this SHA-256 (hex)." };
         var dataDirectory = new Option<string>("--data") { Description = "Key, offline queue and state.", DefaultValueFactory = _ => AgentConfig.DefaultDataDirectory };
@@ -49,8 +49,15 @@ public static class AgentCli
         return rootCommand.Parse(args).Invoke();
     }
 
-    private static async Task<int> EnrollAsync(string configPath, Uri server, string token, string? pin, string dataDirectory, CancellationToken cancellationToken)
+    private static async Task<int> EnrollAsync(string configPath, string serverText, string token, string? pin, string dataDirectory, CancellationToken cancellationToken)
     {
+        // Parsed here rather than by the option: the trimmed build has no type converter for Uri.
+        if (!Uri.TryCreate(serverText, UriKind.Absolute, out var server) || server.Scheme is not ("https" or "http"))
+        {
+            Console.Error.WriteLine($"enroll: --server must be an http(s) URL, not {serverText}.");
+            return Usage;
+        }
+
         using var key = AgentKey.Create();
         using var client = new AgentClient(server, pin);
         EnrollResponse enrolled;

@@ -4,7 +4,7 @@ namespace Tenantra.Agent.Collectors.Windows;
 public static class WindowsCollectors
 {
     /// <summary>
-    /// Autoruns, services, scheduled tasks, processes and sockets. <paramref name="registry"/> is
+    /// Autoruns, services, scheduled tasks, processes, sockets and cloud CLI profiles. <paramref name="registry"/> is
     /// <see cref="LiveRegistry"/> on a Windows machine, or an <see cref="InMemoryRegistry"/> parsed
     /// from a .reg export. The hash cache is shared by the collectors that hash files.
     /// </summary>
@@ -18,6 +18,7 @@ public static class WindowsCollectors
             new ScheduledTaskCollector(),
             new WindowsProcessCollector(hashes: hashes),
             new WindowsSocketCollector(),
+            new CloudProfileCollector(),
         ];
     }
 
