@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
@@ -20,10 +21,13 @@ public sealed class TenantraTestApp : IAsyncDisposable
     /// <summary>Password of every user made by <see cref="TestData"/>.</summary>
     public const string Password = "correct horse battery staple";
 
-    private TenantraTestApp(WebApplication app, TestDatabase database)
+    private readonly bool _ownsDatabase;
+
+    private TenantraTestApp(WebApplication app, TestDatabase database, bool ownsDatabase)
     {
         App = app;
         Database = database;
+        _ownsDatabase = ownsDatabase;
     }
 
     public WebApplication App { get; }
@@ -36,11 +40,26 @@ public sealed class TenantraTestApp : IAsyncDisposable
 
     public Guid PlatformTenantId { get; private set; }
 
-    public static async Task<TenantraTestApp> StartAsync(IDictionary<string, string?>? settings = null)
+    /// <summary>
+    /// The app over a fresh database, on the in-memory test server; with <paramref name="listenOnLoopback"/>,
+    /// on real HTTP at a free port of 127.0.0.1 instead (<see cref="ListeningAddress"/>), for a real agent
+    /// process to talk to. With <paramref name="database"/>, over that database, left in place on disposal
+    /// (to restart a server on the same data).
+    /// </summary>
+    public static async Task<TenantraTestApp> StartAsync(IDictionary<string, string?>? settings = null, bool listenOnLoopback = false, TestDatabase? database = null, int port = 0)
     {
-        var database = await TestDatabase.CreateAsync();
+        var ownsDatabase = database is null;
+        database ??= await TestDatabase.CreateAsync();
         var builder = TenantraApp.CreateBuilder([]);
-        builder.WebHost.UseTestServer();
+        if (listenOnLoopback)
+        {
+            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        }
+        else
+        {
+            builder.WebHost.UseTestServer();
+        }
+
         var all = database.Settings();
         all["Tenantra:Workers:Enabled"] = "false";
         all["Tenantra:Identity:PasswordIterations"] = "1000";
@@ -58,7 +77,7 @@ public sealed class TenantraTestApp : IAsyncDisposable
         builder.AddTenantraServices();
         var app = builder.Build();
         await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync();
-        var testApp = new TenantraTestApp(app, database)
+        var testApp = new TenantraTestApp(app, database, ownsDatabase)
         {
             PlatformTenantId = await app.Services.GetRequiredService<Bootstrapper>().EnsurePlatformAsync(),
         };
@@ -66,6 +85,9 @@ public sealed class TenantraTestApp : IAsyncDisposable
         await app.StartAsync();
         return testApp;
     }
+
+    /// <summary>The real HTTP address of an app started with listenOnLoopback.</summary>
+    public Uri ListeningAddress => new(App.Urls.First());
 
     /// <summary>A client that keeps cookies, like a browser.</summary>
     public HttpClient CreateClient()
@@ -109,7 +131,10 @@ public sealed class TenantraTestApp : IAsyncDisposable
     {
         await App.StopAsync();
         await App.DisposeAsync();
-        await Database.DisposeAsync();
+        if (_ownsDatabase)
+        {
+            await Database.DisposeAsync();
+        }
     }
 }
 
