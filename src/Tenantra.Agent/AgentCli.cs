@@ -29,7 +29,7 @@ public static class AgentCli
             result.GetValue(configOption)!, result.GetValue(server)!, result.GetValue(token)!, result.GetValue(pin), result.GetValue(dataDirectory)!, cancellationToken));
 
         var once = new Option<bool>("--once") { Description = "One heartbeat, every category collected, the queue drained; then exit." };
-        var service = new Option<bool>("--service") { Description = "Started by the service manager (logs without timestamps)." };
+        var service = new Option<bool>("--service") { Description = "Started by systemd or the Windows task scheduler at boot (informational)." };
         var run = new Command("run", "Check in, collect on schedule and upload, until stopped.") { once, service, configOption };
         run.SetAction((result, cancellationToken) => RunAsync(result.GetValue(configOption)!, result.GetValue(once), cancellationToken));
 

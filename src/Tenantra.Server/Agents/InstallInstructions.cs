@@ -17,8 +17,11 @@ public static class InstallInstructions
             New-Item -ItemType Directory -Force "$env:ProgramFiles\Tenantra" | Out-Null
             Copy-Item .\tenantra-agent.exe "$env:ProgramFiles\Tenantra\tenantra-agent.exe"
             & "$env:ProgramFiles\Tenantra\tenantra-agent.exe" enroll --server {server} --token {token}
-            sc.exe create TenantraAgent binPath= "`"$env:ProgramFiles\Tenantra\tenantra-agent.exe`" run --service" start= auto DisplayName= "Tenantra agent"
-            Start-Service TenantraAgent
+            # Runs at startup as SYSTEM and is restarted if it stops (see docs/agent.md, decision 0008).
+            $action = New-ScheduledTaskAction -Execute "$env:ProgramFiles\Tenantra\tenantra-agent.exe" -Argument "run --service"
+            $settings = New-ScheduledTaskSettingsSet -RestartCount 999 -RestartInterval (New-TimeSpan -Minutes 1) -ExecutionTimeLimit 0 -AllowStartIfOnBatteries -DontStopIfGoingOnBatteries
+            Register-ScheduledTask -TaskName "Tenantra agent" -Action $action -Trigger (New-ScheduledTaskTrigger -AtStartup) -Settings $settings -User "SYSTEM" -RunLevel Highest -Force | Out-Null
+            Start-ScheduledTask -TaskName "Tenantra agent"
             """,
     };
 }
