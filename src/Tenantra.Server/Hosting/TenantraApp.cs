@@ -107,6 +107,7 @@ public static class TenantraApp
         if (configuration.GetValue("Tenantra:Workers:Enabled", true))
         {
             services.AddHostedService<TenantPurgeWorker>();
+            services.AddHostedService<AgentNoncePurgeWorker>();
         }
     }
 

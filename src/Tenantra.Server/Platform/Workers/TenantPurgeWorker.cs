@@ -8,8 +8,9 @@ namespace Tenantra.Server.Platform.Workers;
 
 /// <summary>
 /// Purges tenants whose deletion grace period is over, and the customers of a purged MSP (one
-/// level per round): each inside its own tenant scope, it removes memberships, invitations and API
-/// tokens and marks the tenant purged. The audit trail stays (it is append-only; the retention
+/// level per round): each inside its own tenant scope, it removes memberships, invitations, API
+/// tokens and everything of its agents (assets, snapshots, tokens, groups, policy) and marks the
+/// tenant purged. The audit trail stays (it is append-only; the retention
 /// feature archives it under policy).
 /// </summary>
 public sealed class TenantPurgeWorker(IServiceScopeFactory scopes, WorkerRegistry registry, TenantraMetrics metrics, TimeProvider clock, ILogger<TenantPurgeWorker> logger)
@@ -53,6 +54,13 @@ public sealed class TenantPurgeWorker(IServiceScopeFactory scopes, WorkerRegistr
         await db.MembershipCustomers.Where(c => c.CustomerTenantId == tenantId).ExecuteDeleteAsync(cancellationToken);
         await db.Invitations.Where(i => i.TenantId == tenantId).ExecuteDeleteAsync(cancellationToken);
         await db.ApiTokens.Where(t => t.TenantId == tenantId).ExecuteDeleteAsync(cancellationToken);
+        await db.EnrollmentTokens.Where(t => t.TenantId == tenantId).ExecuteDeleteAsync(cancellationToken);
+        await db.AgentNonces.Where(n => n.TenantId == tenantId).ExecuteDeleteAsync(cancellationToken);
+        await db.AssetStates.Where(s => s.TenantId == tenantId).ExecuteDeleteAsync(cancellationToken);
+        await db.Snapshots.Where(s => s.TenantId == tenantId).ExecuteDeleteAsync(cancellationToken);
+        await db.Assets.Where(a => a.TenantId == tenantId).ExecuteDeleteAsync(cancellationToken);
+        await db.AssetGroups.Where(g => g.TenantId == tenantId).ExecuteDeleteAsync(cancellationToken);
+        await db.CollectionIntervals.Where(c => c.TenantId == tenantId).ExecuteDeleteAsync(cancellationToken);
         tenant.Status = TenantStatus.Purged;
         await tenantServices.GetRequiredService<AuditWriter>().StageAsync(tenantId, new AuditEvent("tenant.purged", "tenant", tenantId) { ActorName = "system" });
         await db.SaveChangesAsync(cancellationToken);
