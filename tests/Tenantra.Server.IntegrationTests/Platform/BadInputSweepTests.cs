@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Reflection;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -9,10 +10,12 @@ using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Tenantra.Agent.Contracts;
 using Tenantra.Core.Audit;
 using Tenantra.Core.Identity;
 using Tenantra.Core.Tenancy;
 using Tenantra.Data;
+using Tenantra.Server.Hosting;
 using Tenantra.TestCommon;
 using Xunit.Abstractions;
 
@@ -25,16 +28,26 @@ namespace Tenantra.Server.IntegrationTests.Platform;
 /// a 4xx problem details naming the field, and refused requests must write nothing.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Endpoints that take no body get the cases that apply to them (oversized body, invalid ids):
 /// sending a body they ignore would carry out the real action (suspend, sign out).
+/// </para>
+/// <para>
+/// The signed agent endpoints (heartbeat, snapshots, key rotation) are called by a real enrolled
+/// agent, every request properly signed, so the bad body itself is what they refuse; snapshot
+/// bodies are gzip-compressed as agents send them (the oversized case excepted, which must be
+/// refused before it is read). Enrollment is called with a valid enrollment token in the filler.
+/// Each signed request that passes the signature check records its nonce before the handler runs
+/// (replay protection), so nonces are the one row the refused requests may add.
+/// </para>
 /// </remarks>
 public sealed partial class BadInputSweepTests(BadInputSweepFixture fixture, ITestOutputHelper output) : IClassFixture<BadInputSweepFixture>
 {
     private const string MalformedJson = "{\"name\": ";
     private const int HostileLength = 10_000;
-    private const int OversizedLength = 1_500_000;
     private const string AuditRecords = BadInputSweepFixture.AuditRecords;
     private const string SuccessfulAuditRecords = BadInputSweepFixture.SuccessfulAuditRecords;
+    private const string AgentNonces = BadInputSweepFixture.AgentNonces;
 
     private static readonly string[] s_mutatingMethods = ["POST", "PUT", "PATCH", "DELETE"];
 
@@ -56,6 +69,9 @@ public sealed partial class BadInputSweepTests(BadInputSweepFixture fixture, ITe
         Assert.True(missing.Count == 0, $"The sweep has no real value for route parameters {string.Join(", ", missing)}: add them to {nameof(BadInputSweepFixture)}.");
         Assert.Contains(endpoints, e => e.BodyType is not null);
         Assert.Contains(endpoints, e => e.BodyType is null);
+        Assert.Contains(endpoints, e => e.Template == "/api/v1/agent/enroll");
+        Assert.Equal(3, endpoints.Count(e => e.IsSignedByAgent));
+        Assert.Contains(endpoints, e => e.IsSignedByAgent && e.AcceptsGzip);
     }
 
     [Fact]
@@ -68,14 +84,20 @@ public sealed partial class BadInputSweepTests(BadInputSweepFixture fixture, ITe
         var violations = new List<string>();
         foreach (var request in requests)
         {
-            using var response = await fixture.Admin.SendAsync(request.ToMessage());
+            using var response = await fixture.ClientFor(request.Endpoint.IsSignedByAgent).SendAsync(request.ToMessage());
             violations.AddRange(await RefusalViolationsAsync(request, response));
         }
 
         var after = await fixture.CountRowsAsync();
-        foreach (var (table, count) in before.Where(t => t.Key is not AuditRecords and not SuccessfulAuditRecords && after[t.Key] != t.Value))
+        foreach (var (table, count) in before.Where(t => IsData(t.Key) && after[t.Key] != t.Value))
         {
-            violations.Add($"rows in {table} changed from {count} to {after[table]} although every request was refused");
+            violations.Add($"{table} changed from {count} to {after[table]} although every request was refused");
+        }
+
+        var signed = requests.Count(r => r.Endpoint.IsSignedByAgent);
+        if (after[AgentNonces] - before[AgentNonces] > signed)
+        {
+            violations.Add($"{after[AgentNonces] - before[AgentNonces]} nonces were recorded for {signed} signed requests");
         }
 
         if (after[SuccessfulAuditRecords] != before[SuccessfulAuditRecords])
@@ -102,7 +124,7 @@ public sealed partial class BadInputSweepTests(BadInputSweepFixture fixture, ITe
         foreach (var request in requests)
         {
             var before = await fixture.CountRowsAsync();
-            using var response = await fixture.Admin.SendAsync(request.ToMessage());
+            using var response = await fixture.ClientFor(request.Endpoint.IsSignedByAgent).SendAsync(request.ToMessage());
             var status = (int)response.StatusCode;
             var body = await response.Content.ReadAsStringAsync();
             if (status is >= 200 and < 300)
@@ -114,13 +136,16 @@ public sealed partial class BadInputSweepTests(BadInputSweepFixture fixture, ITe
 
             violations.AddRange(await RefusalViolationsAsync(request, response, body));
             var after = await fixture.CountRowsAsync();
-            violations.AddRange(before.Where(t => t.Key is not AuditRecords and not SuccessfulAuditRecords && after[t.Key] != t.Value)
-                .Select(t => $"{request}: refused with {status} but rows in {t.Key} changed from {t.Value} to {after[t.Key]}"));
+            violations.AddRange(before.Where(t => IsData(t.Key) && after[t.Key] != t.Value)
+                .Select(t => $"{request}: refused with {status} but {t.Key} changed from {t.Value} to {after[t.Key]}"));
         }
 
         output.WriteLine($"{accepted.Count} of {requests.Count} hostile requests were accepted and read back:\n{string.Join('\n', accepted)}");
         Assert.True(violations.Count == 0, $"{violations.Count} problems over {requests.Count} hostile requests:\n{string.Join('\n', violations)}");
     }
+
+    /// <summary>The rows and fingerprints that refused requests must leave alone: all but the audit counts and agent nonces.</summary>
+    private static bool IsData(string key) => key is not AuditRecords and not SuccessfulAuditRecords and not AgentNonces;
 
     private List<MutatingEndpoint> MutatingEndpoints() =>
         [.. fixture.App.Services.GetRequiredService<EndpointDataSource>().Endpoints
@@ -130,15 +155,16 @@ public sealed partial class BadInputSweepTests(BadInputSweepFixture fixture, ITe
                 .Select(m => new MutatingEndpoint(
                     m.ToUpperInvariant(),
                     e.RoutePattern.RawText ?? throw new InvalidOperationException($"{e.DisplayName} has no route text."),
-                    e.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType)))
+                    e.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType,
+                    e.Metadata.GetMetadata<IAcceptsMetadata>()?.ContentTypes.Contains("application/gzip") == true)))
             .OrderBy(e => e.Template, StringComparer.Ordinal)
             .ThenBy(e => e.Method, StringComparer.Ordinal)];
 
     private IEnumerable<SweepRequest> BadRequestsFor(MutatingEndpoint endpoint)
     {
         var path = endpoint.Path(fixture.RouteValues);
-        var oversized = "{\"name\":\"" + new string('x', OversizedLength) + "\"}";
-        yield return new SweepRequest(endpoint, "oversized body", path, oversized, ExpectedStatus: 413);
+        var oversized = "{\"name\":\"" + new string('x', endpoint.BodyLimit * 3 / 2) + "\"}";
+        yield return new SweepRequest(endpoint, "oversized body", path, oversized, ExpectedStatus: 413, Uncompressed: true);
 
         foreach (var parameter in endpoint.Parameters)
         {
@@ -176,7 +202,7 @@ public sealed partial class BadInputSweepTests(BadInputSweepFixture fixture, ITe
             wrong[field.Name] = WrongTypeFor(field);
             yield return new SweepRequest(endpoint, $"wrong type for {field.Name}", path, wrong.ToJsonString(), ExpectedStatus: 400, FieldError: new FieldError(field.Name));
 
-            if (field.Kind is FieldKind.Text or FieldKind.TextList)
+            if (TakesText(field))
             {
                 var tooLong = Filler(bodyType);
                 tooLong[field.Name] = TextValue(field, new string('x', HostileLength));
@@ -188,7 +214,7 @@ public sealed partial class BadInputSweepTests(BadInputSweepFixture fixture, ITe
     private IEnumerable<SweepRequest> HostileRequestsFor(MutatingEndpoint endpoint)
     {
         var path = endpoint.Path(fixture.RouteValues);
-        foreach (var field in FieldsOf(endpoint.BodyType!).Where(f => f.Kind is FieldKind.Text or FieldKind.TextList))
+        foreach (var field in FieldsOf(endpoint.BodyType!).Where(TakesText))
         {
             foreach (var hostile in s_hostileStrings)
             {
@@ -228,13 +254,14 @@ public sealed partial class BadInputSweepTests(BadInputSweepFixture fixture, ITe
         return violations.Count == 0 ? [] : [$"{request}: {string.Join("; ", violations)} — {Excerpt(body)}"];
     }
 
-    /// <summary>For an accepted hostile string: the response, and the created object read back, must carry it unchanged.</summary>
+    /// <summary>For an accepted hostile string: the response, and the created or changed object read back, must carry it unchanged.</summary>
     private async Task<IEnumerable<string>> AlteredEchoesAsync(SweepRequest request, HttpResponseMessage response, string body)
     {
         var (field, sent) = request.Hostile!.Value;
         var violations = new List<string>();
         var documents = new List<(string Source, string Json)> { ("response", body) };
-        if (response.Headers.Location is { } location)
+        var agentAsset = request.Endpoint.IsAgentApi ? fixture.AgentAssetLocation(request.Endpoint.IsSignedByAgent, body) : null;
+        if ((response.Headers.Location ?? agentAsset) is { } location)
         {
             using var readBack = await fixture.Admin.GetAsync(location);
             if (readBack.StatusCode == HttpStatusCode.OK)
@@ -257,12 +284,18 @@ public sealed partial class BadInputSweepTests(BadInputSweepFixture fixture, ITe
         return violations;
     }
 
+    /// <summary>The strings under properties called <paramref name="name"/>: a string value, or the strings of an array value.</summary>
     private static IEnumerable<string> StringsNamed(JsonNode? node, string name) => node switch
     {
-        JsonObject obj => obj.SelectMany(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase) && p.Value is JsonValue value && value.TryGetValue<string>(out var text)
-            ? [text]
-            : StringsNamed(p.Value, name)),
+        JsonObject obj => obj.SelectMany(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase) ? StringsOf(p.Value) : StringsNamed(p.Value, name)),
         JsonArray array => array.SelectMany(item => StringsNamed(item, name)),
+        _ => [],
+    };
+
+    private static IEnumerable<string> StringsOf(JsonNode? node) => node switch
+    {
+        JsonValue value when value.TryGetValue<string>(out var text) => [text],
+        JsonArray array => array.OfType<JsonValue>().Select(v => v.TryGetValue<string>(out var text) ? text : null).OfType<string>(),
         _ => [],
     };
 
@@ -281,14 +314,18 @@ public sealed partial class BadInputSweepTests(BadInputSweepFixture fixture, ITe
             _ when bare == typeof(string) => FieldKind.Text,
             _ when bare.IsEnum => FieldKind.Choice,
             _ when bare == typeof(bool) => FieldKind.Flag,
-            _ when bare == typeof(int) => FieldKind.Number,
+            _ when bare == typeof(int) || bare == typeof(long) => FieldKind.Number,
+            _ when bare == typeof(Guid) => FieldKind.Id,
+            _ when bare == typeof(DateTimeOffset) => FieldKind.Time,
+            _ when typeof(IReadOnlyDictionary<string, int>).IsAssignableFrom(bare) => FieldKind.NumberByName,
+            _ when typeof(IEnumerable<SnapshotEntry>).IsAssignableFrom(bare) => FieldKind.EntryList,
             _ when typeof(IEnumerable<string>).IsAssignableFrom(bare) => FieldKind.TextList,
             _ when typeof(IEnumerable<Guid>).IsAssignableFrom(bare) => FieldKind.IdList,
             _ => throw new InvalidOperationException($"The sweep does not know how to fill a {type}; teach {nameof(BadInputSweepTests)}."),
         };
     }
 
-    /// <summary>A well-typed body: every field the request type has, filled with a plausible value (or left out where none is safe).</summary>
+    /// <summary>A well-typed body: every field the request type has, filled with a valid value (or left out where none is safe).</summary>
     private JsonObject Filler(Type bodyType)
     {
         var body = new JsonObject();
@@ -296,10 +333,17 @@ public sealed partial class BadInputSweepTests(BadInputSweepFixture fixture, ITe
         {
             JsonNode? value = field.Kind switch
             {
-                FieldKind.Text => FillerText(field.Name),
+                FieldKind.Text => FillerText(bodyType, field.Name),
                 FieldKind.Choice when field.Type == typeof(Role) => "viewer",
                 FieldKind.Flag => false,
+                FieldKind.Number when field.Name == "schemaVersion" => SnapshotSchema.Version,
                 FieldKind.Number => 7,
+                FieldKind.Id when field.Name is "groupId" or "assetGroupId" => fixture.GroupId,
+                FieldKind.Id when field.Name == "snapshotId" => Guid.CreateVersion7(),
+                FieldKind.Time => DateTimeOffset.UtcNow,
+                FieldKind.NumberByName => new JsonObject { [SnapshotCategories.Services] = 1800 },
+                FieldKind.EntryList => new JsonArray(new JsonObject { ["kind"] = "systemd-unit", ["key"] = "sweep.service", ["fields"] = new JsonObject() }),
+                FieldKind.TextList when field.Name == "addresses" => new JsonArray("10.0.0.5"),
                 FieldKind.TextList => new JsonArray("tenant:read"),
                 _ => null,
             };
@@ -312,21 +356,32 @@ public sealed partial class BadInputSweepTests(BadInputSweepFixture fixture, ITe
         return body;
     }
 
-    private JsonNode? FillerText(string field) => field switch
+    private JsonNode? FillerText(Type bodyType, string field) => field switch
     {
         "email" => $"sweep{fixture.NextNumber()}@test.example",
         "name" => $"Sweep {fixture.NextNumber()}",
         "displayName" => "Sweep Person",
         "timeZone" => "UTC",
         "password" or "currentPassword" or "newPassword" => "not the right password",
+        "token" when bodyType == typeof(EnrollRequest) => fixture.EnrollmentToken,
         "token" => "inv_not-a-real-token",
         "code" => "123456",
         "recoveryCode" => null,
+        "publicKey" or "newPublicKey" => TestAgent.PublicKeyOf(fixture.ProbeKey),
+        "machineId" => "sweep-machine",
+        "category" => SnapshotCategories.Services,
         _ => "sweep",
     };
 
-    private static JsonNode TextValue(BodyField field, string text) =>
-        field.Kind == FieldKind.TextList ? new JsonArray(text) : JsonValue.Create(text);
+    /// <summary>Whether the sweep puts long and hostile strings into the field: text, text lists and the keys of a by-name map.</summary>
+    private static bool TakesText(BodyField field) => field.Kind is FieldKind.Text or FieldKind.TextList or FieldKind.NumberByName;
+
+    private static JsonNode TextValue(BodyField field, string text) => field.Kind switch
+    {
+        FieldKind.TextList => new JsonArray(text),
+        FieldKind.NumberByName => new JsonObject { [text] = 1800 },
+        _ => JsonValue.Create(text),
+    };
 
     private static JsonNode WrongTypeFor(BodyField field) => field.Kind switch
     {
@@ -334,6 +389,10 @@ public sealed partial class BadInputSweepTests(BadInputSweepFixture fixture, ITe
         FieldKind.Choice => new JsonObject { ["x"] = 1 },
         FieldKind.Flag => "yes",
         FieldKind.Number => "ten",
+        FieldKind.Id => "not-a-guid",
+        FieldKind.Time => 123,
+        FieldKind.NumberByName => new JsonArray(1800),
+        FieldKind.EntryList => "x",
         FieldKind.TextList => "x",
         FieldKind.IdList => new JsonArray("not-a-guid"),
         _ => throw new ArgumentOutOfRangeException(nameof(field)),
@@ -348,6 +407,14 @@ public sealed partial class BadInputSweepTests(BadInputSweepFixture fixture, ITe
         Choice,
         Flag,
         Number,
+        Id,
+        Time,
+
+        /// <summary>An object of numbers by name (collection intervals by category).</summary>
+        NumberByName,
+
+        /// <summary>Snapshot entries (their own limits are swept by the agent tests).</summary>
+        EntryList,
         TextList,
         IdList,
     }
@@ -356,16 +423,32 @@ public sealed partial class BadInputSweepTests(BadInputSweepFixture fixture, ITe
 
     private sealed record RouteParameterInfo(string Name, bool IsGuid);
 
-    private sealed record MutatingEndpoint(string Method, string Template, Type? BodyType)
+    private sealed record MutatingEndpoint(string Method, string Template, Type? BodyType, bool AcceptsGzip)
     {
         public IReadOnlyList<RouteParameterInfo> Parameters { get; } =
             [.. RouteParameter().Matches(Template).Select(m => new RouteParameterInfo(m.Groups["name"].Value, m.Groups["constraints"].Value.Contains("guid", StringComparison.Ordinal)))];
 
+        public bool IsAgentApi => Template.StartsWith("/api/v1/agent/", StringComparison.Ordinal);
+
+        /// <summary>The agent API past enrollment: only requests signed by an enrolled agent reach the handler.</summary>
+        public bool IsSignedByAgent => IsAgentApi && Template != "/api/v1/agent/enroll";
+
+        /// <summary>Largest body the server reads for this endpoint.</summary>
+        public int BodyLimit => AcceptsGzip ? SnapshotSchema.MaxCompressedBytes : (int)TenantraApp.MaxRequestBodyBytes;
+
+        /// <summary>
+        /// The template with real values: <paramref name="values"/> by parameter name, or by the
+        /// segment before it and the name where two collections share a name (<c>enrollment-tokens/tokenId</c>).
+        /// </summary>
         public string Path(Dictionary<string, string> values, string? replaced = null, string? replacement = null) =>
             RouteParameter().Replace(Template, m =>
             {
                 var name = m.Groups["name"].Value;
-                return Uri.EscapeDataString(name == replaced ? replacement! : values.TryGetValue(name, out var value) ? value : throw new InvalidOperationException($"No route value for {{{name}}}."));
+                var collection = Template[..m.Index].TrimEnd('/').Split('/')[^1];
+                return Uri.EscapeDataString(name == replaced ? replacement!
+                    : values.TryGetValue($"{collection}/{name}", out var specific) ? specific
+                    : values.TryGetValue(name, out var value) ? value
+                    : throw new InvalidOperationException($"No route value for {{{name}}}."));
             });
 
         public override string ToString() => $"{Method} {Template}";
@@ -382,13 +465,25 @@ public sealed partial class BadInputSweepTests(BadInputSweepFixture fixture, ITe
         public override string ToString() => Field is null ? "a field" : $"\"{Field}\"";
     }
 
+    /// <summary>One request of the sweep; sent gzip-compressed where the endpoint takes gzip, unless <paramref name="Uncompressed"/>.</summary>
     private sealed record SweepRequest(
-        MutatingEndpoint Endpoint, string Case, string Path, string? Body, int? ExpectedStatus = null, FieldError? FieldError = null, (string Field, string Value)? Hostile = null)
+        MutatingEndpoint Endpoint, string Case, string Path, string? Body, int? ExpectedStatus = null, FieldError? FieldError = null,
+        (string Field, string Value)? Hostile = null, bool Uncompressed = false)
     {
-        public HttpRequestMessage ToMessage() => new(new HttpMethod(Endpoint.Method), Path)
+        public HttpRequestMessage ToMessage() => new(new HttpMethod(Endpoint.Method), Path) { Content = Content() };
+
+        private ByteArrayContent? Content()
         {
-            Content = Body is null ? null : new StringContent(Body, Encoding.UTF8, "application/json"),
-        };
+            if (Body is null)
+            {
+                return null;
+            }
+
+            var bytes = Encoding.UTF8.GetBytes(Body);
+            var content = new ByteArrayContent(Endpoint.AcceptsGzip && !Uncompressed ? TestAgent.Gzip(bytes) : bytes);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(Endpoint.AcceptsGzip ? "application/gzip" : "application/json");
+            return content;
+        }
 
         public override string ToString() => $"{Endpoint.Method} {Path} [{Case}]";
     }
@@ -396,18 +491,33 @@ public sealed partial class BadInputSweepTests(BadInputSweepFixture fixture, ITe
 
 /// <summary>
 /// One app for the sweep, with a signed-in platform admin and a real object for every route
-/// parameter: an MSP, its customer, a user with a membership there, an invitation and an API token.
+/// parameter: an MSP, its customer, a user with a membership there, an invitation, an API token,
+/// an asset group, an enrollment token and an enrolled agent (whose asset it is).
 /// </summary>
 public sealed class BadInputSweepFixture : IAsyncLifetime
 {
     public const string AuditRecords = "audit_records";
     public const string SuccessfulAuditRecords = "audit_records with outcome success";
+    public const string AgentNonces = "agent_nonces";
 
     private int _counter;
 
     public TenantraTestApp App { get; private set; } = null!;
 
     public HttpClient Admin { get; private set; } = null!;
+
+    /// <summary>Signs every request as the customer's enrolled agent.</summary>
+    public TestAgent Agent { get; private set; } = null!;
+
+    public Guid CustomerId { get; private set; }
+
+    public Guid GroupId { get; private set; }
+
+    /// <summary>A valid enrollment token of the customer.</summary>
+    public string EnrollmentToken { get; private set; } = "";
+
+    /// <summary>The key whose public half the sweep's enrollment and key-rotation bodies carry.</summary>
+    public ECDsa ProbeKey { get; } = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
     public Dictionary<string, string> RouteValues { get; } = [];
 
@@ -426,6 +536,14 @@ public sealed class BadInputSweepFixture : IAsyncLifetime
             await Admin.PostAsJsonAsync($"/api/v1/tenants/{customerId}/invitations", new { email = "invitee@test.example", role = "viewer" }), HttpStatusCode.Created);
         var token = await ResponseAssert.ReadAsync(
             await Admin.PostAsJsonAsync($"/api/v1/tenants/{customerId}/api-tokens", new { name = "sweep", scopes = new[] { "tenant:read" } }), HttpStatusCode.Created);
+        var group = await ResponseAssert.ReadAsync(
+            await Admin.PostAsJsonAsync($"/api/v1/tenants/{customerId}/asset-groups", new { name = "sweep servers" }), HttpStatusCode.Created);
+        GroupId = group.GetProperty("id").GetGuid();
+        var enrollment = await ResponseAssert.ReadAsync(
+            await Admin.PostAsJsonAsync($"/api/v1/tenants/{customerId}/enrollment-tokens", new { label = "sweep", assetGroupId = GroupId }), HttpStatusCode.Created);
+        EnrollmentToken = enrollment.GetProperty("token").GetString()!;
+        Agent = await TestAgent.EnrollAsync(App, EnrollmentToken, "sweep-agent-machine");
+        CustomerId = customerId;
 
         RouteValues["mspId"] = mspId.ToString();
         RouteValues["tenantId"] = customerId.ToString();
@@ -433,7 +551,24 @@ public sealed class BadInputSweepFixture : IAsyncLifetime
         RouteValues["membershipId"] = member.MembershipId.ToString();
         RouteValues["invitationId"] = invitation.GetProperty("invitation").GetProperty("id").GetString()!;
         RouteValues["tokenId"] = token.GetProperty("apiToken").GetProperty("id").GetString()!;
+        RouteValues["enrollment-tokens/tokenId"] = enrollment.GetProperty("enrollmentToken").GetProperty("id").GetString()!;
+        RouteValues["assetId"] = Agent.AgentId.ToString();
         RouteValues["key"] = "audit";
+        RouteValues["category"] = SnapshotCategories.Services;
+    }
+
+    /// <summary>The client an endpoint is meant for: the agent for signed agent requests, the platform admin for the rest.</summary>
+    public HttpClient ClientFor(bool signedByAgent) => signedByAgent ? Agent.Client : Admin;
+
+    /// <summary>
+    /// Where to read back what an accepted agent request stored: the asset an enrollment answers
+    /// with, or the signing agent's asset.
+    /// </summary>
+    public Uri? AgentAssetLocation(bool signedByAgent, string responseBody)
+    {
+        Guid? assetId = signedByAgent ? Agent.AgentId
+            : responseBody.Length > 0 && JsonNode.Parse(responseBody) is JsonObject body && body["agentId"] is JsonValue id ? id.GetValue<Guid>() : null;
+        return assetId is null ? null : new Uri($"/api/v1/tenants/{CustomerId}/assets/{assetId}", UriKind.Relative);
     }
 
     /// <summary>Rows per table, every tenant's rows included (counted inside a scope entered for all tenants).</summary>
@@ -453,6 +588,17 @@ public sealed class BadInputSweepFixture : IAsyncLifetime
             ["api_tokens"] = await db.ApiTokens.CountAsync(),
             ["feature_overrides"] = await db.FeatureOverrides.CountAsync(),
             ["recovery_codes"] = await db.RecoveryCodes.CountAsync(),
+            ["asset_groups"] = await db.AssetGroups.CountAsync(),
+            ["enrollment_tokens"] = await db.EnrollmentTokens.CountAsync(),
+            ["enrollment_tokens uses"] = await db.EnrollmentTokens.SumAsync(t => t.Uses),
+            ["assets"] = await db.Assets.CountAsync(),
+            ["assets fingerprint (names, keys, tags, group, revocation, last seen)"] = Fingerprint(await db.Assets.OrderBy(a => a.Id)
+                .Select(a => new { a.Id, a.Hostname, a.Os, a.OsVersion, a.AgentVersion, a.UptimeSeconds, a.DroppedSnapshots, a.PublicKey, a.Tags, a.Addresses, a.GroupId, a.RevokedAt, a.LastSeenAt })
+                .ToListAsync()),
+            ["snapshots"] = await db.Snapshots.CountAsync(),
+            ["asset_states"] = await db.AssetStates.CountAsync(),
+            ["collection_intervals"] = await db.CollectionIntervals.CountAsync(),
+            [AgentNonces] = await db.AgentNonces.CountAsync(),
             [AuditRecords] = await db.AuditRecords.CountAsync(),
             [SuccessfulAuditRecords] = await db.AuditRecords.CountAsync(r => r.Outcome == AuditOutcome.Success),
         };
@@ -461,6 +607,10 @@ public sealed class BadInputSweepFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         Admin.Dispose();
+        Agent.Dispose();
+        ProbeKey.Dispose();
         await App.DisposeAsync();
     }
+
+    private static int Fingerprint<T>(T rows) => BitConverter.ToInt32(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(rows)));
 }

@@ -82,8 +82,10 @@ public sealed partial class HealthAndStatusTests(HealthAndStatusFixture fixture)
 
         var features = await FeaturesAsync(viewer, fixture.CustomerId);
 
-        Assert.Equal(["api-tokens", "audit", "customers", "msps", "system", "tenant", "users"], features.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["api-tokens", "assets", "audit", "customers", "enrollment", "msps", "system", "tenant", "users"], features.Keys.Order(StringComparer.Ordinal));
         Assert.True(features["tenant"]);
+        Assert.True(features["assets"]);
+        Assert.False(features["enrollment"]);
         Assert.False(features["users"]);
         Assert.False(features["audit"]);
         Assert.False(features["customers"]);
@@ -100,7 +102,7 @@ public sealed partial class HealthAndStatusTests(HealthAndStatusFixture fixture)
         var response = await ResponseAssert.ReadAsync(await viewer.GetAsync($"/api/v1/features?tenantId={fixture.CustomerId}"), HttpStatusCode.OK);
 
         Assert.Equal(["viewer"], response.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
-        Assert.Equal(["tenant:read"], response.GetProperty("permissions").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal(["tenant:read", "assets:read"], response.GetProperty("permissions").EnumerateArray().Select(r => r.GetString()));
     }
 
     [Fact]

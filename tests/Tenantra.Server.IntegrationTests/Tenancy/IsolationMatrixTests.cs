@@ -1,6 +1,9 @@
+using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Reflection;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -10,9 +13,12 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Tenantra.Agent.Contracts;
+using Tenantra.Core.Agents;
 using Tenantra.Core.Identity;
 using Tenantra.Core.Tenancy;
 using Tenantra.Data;
+using Tenantra.Server.Agents;
 using Tenantra.Server.Audit;
 using Tenantra.Server.Platform;
 using Tenantra.TestCommon;
@@ -26,6 +32,21 @@ namespace Tenantra.Server.IntegrationTests.Tenancy;
 /// in the path, the query and the body. Routes of a tenant must refuse (403/404); every other route
 /// must not fail and must not mention anything of B's. Afterwards B's data must be as it was.
 /// </summary>
+/// <remarks>
+/// <para>
+/// The agent API (<c>/api/v1/agent/*</c>) stays in the sweep. It answers signed agents only (and
+/// enrollment, a valid enrollment token), never a session or an API token, so there every call must
+/// be a 401: the sweep sends the caller's session or token together with B's agent id in the agent
+/// header, signed with the key of one of A's own agents, and for enrollment a made-up token with
+/// B's machine id. <see cref="An_agent_of_A_gets_through_the_agent_routes_with_the_same_bodies"/>
+/// shows the same bodies pass when a real agent of A sends them.
+/// </para>
+/// <para>
+/// With B's tenant in the path the tenant gate refuses before any of B's object ids is looked at;
+/// <see cref="Callers_of_A_naming_Bs_objects_under_their_own_tenant_get_nothing_of_B"/> puts A's own
+/// tenant there instead, so B's objects must be refused by the handlers themselves.
+/// </para>
+/// </remarks>
 public sealed partial class IsolationMatrixTests(IsolationMatrixFixture world) : IClassFixture<IsolationMatrixFixture>
 {
     /// <summary>Fewer endpoints than this means the enumeration broke, and the sweep would prove nothing.</summary>
@@ -44,6 +65,9 @@ public sealed partial class IsolationMatrixTests(IsolationMatrixFixture world) :
             "DELETE /api/v1/tenants/{tenantId:guid}/memberships/{membershipId:guid}", "DELETE /api/v1/tenants/{tenantId:guid}/invitations/{invitationId:guid}",
             "DELETE /api/v1/tenants/{tenantId:guid}/api-tokens/{tokenId:guid}", "PUT /api/v1/tenants/{tenantId:guid}/features/{key}",
             "GET /api/v1/features", "POST /api/v1/invitations/accept", "POST /api/v1/auth/sign-in", "GET /metrics",
+            "GET /api/v1/tenants/{tenantId:guid}/assets/{assetId:guid}/state/{category}", "POST /api/v1/tenants/{tenantId:guid}/assets/{assetId:guid}/revoke",
+            "DELETE /api/v1/tenants/{tenantId:guid}/enrollment-tokens/{tokenId:guid}", "PUT /api/v1/tenants/{tenantId:guid}/collection-policy/",
+            "POST /api/v1/agent/enroll", "POST /api/v1/agent/heartbeat", "POST /api/v1/agent/snapshots", "POST /api/v1/agent/rotate-key",
         })
         {
             Assert.Contains(expected, routes.Select(r => r.ToString()));
@@ -113,7 +137,7 @@ public sealed partial class IsolationMatrixTests(IsolationMatrixFixture world) :
                     violations.AddRange(world.Leaks(body).Select(leak => $"{principal.Name} ({mode}): GET {route.Template} with A's ids mentions B's {leak}"));
                 }
 
-                foreach (var required in new[] { "/api/v1/tenants/{tenantId:guid}/", "/api/v1/features", "/api/v1/auth/me" })
+                foreach (var required in RequiredReads(principal))
                 {
                     if (!succeeded.Contains(required))
                     {
@@ -124,6 +148,108 @@ public sealed partial class IsolationMatrixTests(IsolationMatrixFixture world) :
         }
 
         Assert.True(violations.Count == 0, string.Join(Environment.NewLine, violations));
+    }
+
+    /// <summary>
+    /// Past the tenant gate: A's own tenant in the path, B's objects (user, membership, invitation,
+    /// API token, enrollment token, asset, asset group) in the path, the query and the body. Only
+    /// routes that cannot change A's own data are called: reads (which must not fail), routes that
+    /// name one object (which must answer 403/404, the object being B's) and routes whose body names
+    /// an asset group (which must refuse B's group).
+    /// </summary>
+    [Fact]
+    public async Task Callers_of_A_naming_Bs_objects_under_their_own_tenant_get_nothing_of_B()
+    {
+        var targets = world.BTargets with { TenantId = world.A1, MspId = world.MspA };
+        var routes = world.Routes().Where(r => r.Method == HttpMethods.Get || r.NamesAnObject || r.TakesAnAssetGroup).ToList();
+        Assert.Contains(routes, r => r.Method == HttpMethods.Delete && r.Template.EndsWith("/enrollment-tokens/{tokenId:guid}", StringComparison.Ordinal));
+        Assert.Contains(routes, r => r.Method == HttpMethods.Put && r.Template.EndsWith("/collection-policy/", StringComparison.Ordinal));
+        var violations = new List<string>();
+        var calls = 0;
+        foreach (var principal in world.Principals)
+        {
+            foreach (var (mode, client) in new[]
+            {
+                ("session", await world.App.SignInAsync(principal.User.Email)),
+                ("token", world.App.CreateTokenClient(principal.Token)),
+            })
+            {
+                using var owned = client;
+                foreach (var route in routes)
+                {
+                    var (status, body) = await CallAsync(client, route, targets);
+                    calls++;
+                    var code = (int)status;
+                    var who = $"{principal.Name} ({mode}): {route.Method} {route.Template} with A's tenant and B's objects";
+                    if (route.IsTenantRoute && route.NamesAnObject && code is not (403 or 404))
+                    {
+                        violations.Add($"{who} answered {code}, not 403/404: {Snippet(body)}");
+                    }
+                    else if (route.TakesAnAssetGroup && code is not (>= 400 and < 500))
+                    {
+                        violations.Add($"{who} answered {code}, not a refusal of B's asset group: {Snippet(body)}");
+                    }
+                    else if (code >= 500)
+                    {
+                        violations.Add($"{who} answered {code}: {Snippet(body)}");
+                    }
+
+                    violations.AddRange(world.Leaks(body).Select(leak => $"{who} ({code}) mentions B's {leak}: {Snippet(body)}"));
+                }
+            }
+        }
+
+        Assert.True(violations.Count == 0, $"{violations.Count} isolation violations in {calls} calls:{Environment.NewLine}{string.Join(Environment.NewLine, violations.Take(60))}");
+        await AssertTenantBUnchangedAsync();
+    }
+
+    /// <summary>An asset can only join a group of its own tenant: A's admin cannot move A's asset into B's group.</summary>
+    [Fact]
+    public async Task An_asset_of_A_cannot_be_put_into_a_group_of_B()
+    {
+        var admin = world.Principals.First(p => p.User.TenantId == world.A1 && p.User.Role == Role.Admin);
+        using var client = await world.App.SignInAsync(admin.User.Email);
+        var asset = world.ATargets(admin).AssetId;
+
+        await client.PatchAsJsonAsync($"/api/v1/tenants/{world.A1}/assets/{asset}", new { groupId = world.BTargets.GroupId }).FieldErrorAsync("groupId");
+
+        var groupId = await world.App.InTenantAsync(world.A1, services =>
+            services.GetRequiredService<TenantraDbContext>().Assets.AsNoTracking().Where(a => a.Id == asset).Select(a => a.GroupId).SingleAsync());
+        Assert.Equal(world.ATargets(admin).GroupId, groupId);
+        await AssertTenantBUnchangedAsync();
+    }
+
+    /// <summary>
+    /// Positive control for the agent routes: the bodies the sweep sends, with A's own values and
+    /// signed by an agent of A (enrolled with A's real token), get through; so the 401s the sweep
+    /// expects there are about the caller, not the request.
+    /// </summary>
+    [Fact]
+    public async Task An_agent_of_A_gets_through_the_agent_routes_with_the_same_bodies()
+    {
+        var targets = world.ATargets(world.Principals[0]);
+        var routes = world.Routes().Where(r => r.IsAgentRoute).ToList();
+        var enroll = Assert.Single(routes, r => r.Template == "/api/v1/agent/enroll");
+        Assert.Equal(4, routes.Count);
+
+        using var anonymous = world.App.CreateClient();
+        var (enrollStatus, enrolled) = await CallAsync(anonymous, enroll, targets, forgeAgentSignature: false);
+        Assert.True(enrollStatus == HttpStatusCode.OK, $"{enroll} with A's token answered {(int)enrollStatus}: {enrolled}");
+        var agentId = JsonDocument.Parse(enrolled).RootElement.GetProperty("agentId").GetGuid();
+        var key = world.EnrollProbeKey;
+        using var agent = new HttpClient(new SigningHandler(agentId, () => key, TimeProvider.System) { InnerHandler = world.App.Server.CreateHandler() })
+        {
+            BaseAddress = world.App.Server.BaseAddress,
+        };
+        foreach (var route in routes.Where(r => r != enroll))
+        {
+            var (status, body) = await CallAsync(agent, route, targets, forgeAgentSignature: false);
+            Assert.True((int)status is >= 200 and < 300, $"{route} signed by A's agent answered {(int)status}: {body}");
+            if (route.Template.EndsWith("/rotate-key", StringComparison.Ordinal))
+            {
+                key = world.RotatedProbeKey;
+            }
+        }
     }
 
     /// <summary>Positive control for the bodies: each one the sweep sends binds to its request type and passes validation.</summary>
@@ -162,6 +288,10 @@ public sealed partial class IsolationMatrixTests(IsolationMatrixFixture world) :
             {
                 violations.Add($"{principal}: {route.Method} {route.Template} with B's ids answered {code}, not 403/404: {Snippet(body)}");
             }
+            else if (route.IsAgentRoute && code != 401)
+            {
+                violations.Add($"{principal}: {route.Method} {route.Template} as B's agent answered {code}, not 401: {Snippet(body)}");
+            }
             else if (code >= 500)
             {
                 violations.Add($"{principal}: {route.Method} {route.Template} with B's ids answered {code}: {Snippet(body)}");
@@ -173,16 +303,47 @@ public sealed partial class IsolationMatrixTests(IsolationMatrixFixture world) :
         return calls;
     }
 
-    private async Task<(HttpStatusCode Status, string Body)> CallAsync(HttpClient client, MatrixRoute route, Targets targets)
+    /// <summary>
+    /// Sends the route's request with <paramref name="targets"/>; on agent routes it also claims to
+    /// be the targets' agent, signed with the key of one of A's agents (unless the client signs itself).
+    /// </summary>
+    private async Task<(HttpStatusCode Status, string Body)> CallAsync(HttpClient client, MatrixRoute route, Targets targets, bool forgeAgentSignature = true)
     {
         using var request = new HttpRequestMessage(new HttpMethod(route.Method), IsolationMatrixFixture.UrlFor(route, targets));
+        byte[] body = [];
         if (route.Method is "POST" or "PUT" or "PATCH")
         {
-            request.Content = new StringContent(world.BodyFor(route, targets), Encoding.UTF8, "application/json");
+            body = world.BodyBytesFor(route, targets);
+            request.Content = new ByteArrayContent(body);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue(route.AcceptsGzip ? "application/gzip" : "application/json");
+        }
+
+        if (route.IsAgentRoute && forgeAgentSignature)
+        {
+            var seconds = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            var nonce = AgentRequestSignature.NewNonce();
+            request.Headers.Add(AgentRequestSignature.AgentHeader, targets.AssetId.ToString());
+            request.Headers.Add(AgentRequestSignature.TimestampHeader, seconds.ToString(CultureInfo.InvariantCulture));
+            request.Headers.Add(AgentRequestSignature.NonceHeader, nonce);
+            request.Headers.Add(AgentRequestSignature.SignatureHeader,
+                AgentRequestSignature.Sign(world.AAgentKey, route.Method, request.RequestUri!.OriginalString, seconds, nonce, body));
         }
 
         using var response = await client.SendAsync(request);
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>The reads every principal must get through with A's ids: asset reads only where its role grants them.</summary>
+    private static string[] RequiredReads(MatrixPrincipal principal)
+    {
+        string[] always = ["/api/v1/tenants/{tenantId:guid}/", "/api/v1/features", "/api/v1/auth/me"];
+        string[] assets =
+        [
+            "/api/v1/tenants/{tenantId:guid}/assets/", "/api/v1/tenants/{tenantId:guid}/assets/{assetId:guid}",
+            "/api/v1/tenants/{tenantId:guid}/assets/{assetId:guid}/state/{category}", "/api/v1/tenants/{tenantId:guid}/asset-groups/",
+            "/api/v1/tenants/{tenantId:guid}/collection-policy/",
+        ];
+        return Permissions.ForRole(principal.User.Role).Contains(Permission.AssetsRead) ? [.. always, .. assets] : always;
     }
 
     private async Task AssertTenantBUnchangedAsync()
@@ -207,6 +368,8 @@ public sealed partial class IsolationMatrixTests(IsolationMatrixFixture world) :
         using var bClient = world.App.CreateTokenClient(world.BTokenSecret);
         var stillWorks = await bClient.GetAsync($"/api/v1/tenants/{world.B1}/");
         Assert.Equal(HttpStatusCode.OK, stillWorks.StatusCode);
+        var agentStillWorks = await world.BAgents.Agent.HeartbeatAsync(IsolationMatrixFixture.HeartbeatOf(world.BAgents.Hostname));
+        Assert.Equal(HttpStatusCode.OK, agentStillWorks.StatusCode);
     }
 
     private static void AssertNoViolations(List<string> violations, int calls)
@@ -225,13 +388,40 @@ public sealed record MatrixRoute(string Method, RouteEndpoint Endpoint)
 
     public bool IsTenantRoute => Endpoint.RoutePattern.Parameters.Any(p => p.Name is "tenantId" or "mspId");
 
+    /// <summary>The agent API: for enrolled agents' signed requests (and enrollment with a token), never for a session or an API token.</summary>
+    public bool IsAgentRoute => Template.StartsWith("/api/v1/agent/", StringComparison.Ordinal);
+
+    /// <summary>Names one object of its tenant in the path (a user, a membership, an invitation, a token, an asset).</summary>
+    public bool NamesAnObject => Endpoint.RoutePattern.Parameters.Any(p => p.Name is "userId" or "membershipId" or "invitationId" or "tokenId" or "assetId");
+
+    /// <summary>Its body names an asset group, which must be one of the route's tenant.</summary>
+    public bool TakesAnAssetGroup => BodyType?.GetProperty("GroupId") is not null || BodyType?.GetProperty("AssetGroupId") is not null;
+
+    /// <summary>Takes a gzip-compressed JSON body (snapshot uploads).</summary>
+    public bool AcceptsGzip => Endpoint.Metadata.GetMetadata<IAcceptsMetadata>()?.ContentTypes.Contains("application/gzip") == true;
+
     public Type? BodyType => Endpoint.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType;
 
     public override string ToString() => $"{Method} {Template}";
 }
 
-/// <summary>The ids a sweep puts in routes, queries and bodies.</summary>
-public sealed record Targets(Guid TenantId, Guid MspId, Guid UserId, Guid MembershipId, Guid InvitationId, Guid TokenId, string Email);
+/// <summary>
+/// The ids a sweep puts in routes, queries and bodies. <see cref="EnrollmentToken"/> and
+/// <see cref="MachineId"/> are what an enrollment would send: for B a made-up token (A's callers do
+/// not know B's secret) with B's machine; for A its real token with a new machine.
+/// </summary>
+public sealed record Targets(
+    Guid TenantId, Guid MspId, Guid UserId, Guid MembershipId, Guid InvitationId, Guid TokenId, string Email,
+    Guid AssetId, Guid GroupId, Guid EnrollmentTokenId, string EnrollmentToken, string MachineId);
+
+/// <summary>
+/// A tenant's agent data, made through the API and a real agent: an asset group, an enrollment
+/// token into it, and an agent enrolled with it that has checked in, uploaded a snapshot, been
+/// tagged, and whose group has a collection policy.
+/// </summary>
+public sealed record AgentData(
+    Guid GroupId, string GroupName, Guid EnrollmentTokenId, string EnrollmentToken, string EnrollmentTokenLabel,
+    TestAgent Agent, string MachineId, string Hostname, string Tag, Snapshot Snapshot);
 
 /// <summary>A tenant-A principal of the matrix, with an API token (all scopes) in its membership's tenant.</summary>
 public sealed record MatrixPrincipal(string Name, TestUser User, string Token);
@@ -239,7 +429,8 @@ public sealed record MatrixPrincipal(string Name, TestUser User, string Token);
 /// <summary>
 /// The world of the matrix, built once: platform; MSP A with customers A1 and A2; MSP B with
 /// customer B1, where B has a user, a membership, an invitation, an API token, a feature
-/// override and audit records, all made through the API by B's own admins.
+/// override, agent data (<see cref="AgentData"/>) and audit records, all made through the API by
+/// B's own admins and B's own agent. A1 has agent data of its own, for the positive controls.
 /// </summary>
 public sealed partial class IsolationMatrixFixture : IAsyncLifetime
 {
@@ -247,6 +438,7 @@ public sealed partial class IsolationMatrixFixture : IAsyncLifetime
     public const string MspBName = "MSP Bravo";
     private const string BInviteeEmail = "invitee@bravo.example";
     private const string BSecondEmail = "second@bravo.example";
+    private const string ANewMachineId = "alpha-machine-0002";
 
     private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
 
@@ -274,6 +466,19 @@ public sealed partial class IsolationMatrixFixture : IAsyncLifetime
 
     public IReadOnlyList<MatrixPrincipal> Principals { get; private set; } = [];
 
+    public AgentData AAgents { get; private set; } = null!;
+
+    public AgentData BAgents { get; private set; } = null!;
+
+    /// <summary>Key of one of A's agents: what an insider of A could sign with.</summary>
+    public ECDsa AAgentKey => AAgents.Agent.Key;
+
+    /// <summary>The key whose public half the sweep's enrollment bodies carry.</summary>
+    public ECDsa EnrollProbeKey { get; } = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+
+    /// <summary>The key whose public half the sweep's key-rotation bodies carry.</summary>
+    public ECDsa RotatedProbeKey { get; } = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+
     public string BSnapshotBefore { get; private set; } = "";
 
     public async Task InitializeAsync()
@@ -296,12 +501,23 @@ public sealed partial class IsolationMatrixFixture : IAsyncLifetime
         principals.Add(await PrincipalAsync(data, "MSP-A admin (all customers)", await data.UserAsync(MspA, Role.Admin)));
         principals.Add(await PrincipalAsync(data, "MSP-A technician (admin, A1 only)", await data.UserAsync(MspA, Role.Admin, CustomerScope.SelectedCustomers, A1)));
         Principals = principals;
+        using (var aAdmin = await App.SignInAsync((await data.UserAsync(A1, Role.Admin)).Email))
+        {
+            AAgents = await SeedAgentsAsync(aAdmin, A1, "alpha");
+        }
 
         await BuildTenantBAsync(data);
         BSnapshotBefore = await SnapshotOfBAsync();
     }
 
-    public async Task DisposeAsync() => await App.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        AAgents.Agent.Dispose();
+        BAgents.Agent.Dispose();
+        EnrollProbeKey.Dispose();
+        RotatedProbeKey.Dispose();
+        await App.DisposeAsync();
+    }
 
     /// <summary>Every method of every route endpoint; signing out comes last so the session lasts the sweep.</summary>
     public IReadOnlyList<MatrixRoute> Routes() => _routes ??= [.. App.Services.GetRequiredService<EndpointDataSource>().Endpoints
@@ -311,9 +527,13 @@ public sealed partial class IsolationMatrixFixture : IAsyncLifetime
         .ThenBy(r => r.Template, StringComparer.Ordinal)
         .ThenBy(r => r.Method, StringComparer.Ordinal)];
 
-    /// <summary>Tenant A's own ids for a principal: its customer A1, its MSP, itself.</summary>
+    /// <summary>Tenant A's own ids for a principal: its customer A1, its MSP, itself, A1's agent data.</summary>
     public Targets ATargets(MatrixPrincipal principal) =>
-        new(A1, MspA, principal.User.Id, principal.User.MembershipId, Guid.NewGuid(), Guid.NewGuid(), principal.User.Email);
+        new(A1, MspA, principal.User.Id, principal.User.MembershipId, Guid.NewGuid(), Guid.NewGuid(), principal.User.Email,
+            AAgents.Agent.AgentId, AAgents.GroupId, AAgents.EnrollmentTokenId, AAgents.EnrollmentToken, ANewMachineId);
+
+    /// <summary>A check-in as the seeding agents send it (sending it again changes nothing but the time last seen).</summary>
+    public static HeartbeatRequest HeartbeatOf(string hostname) => new("0.1.0", hostname, "linux", "Debian 12", 3600, ["10.0.0.5"], 0);
 
     public static string UrlFor(MatrixRoute route, Targets targets)
     {
@@ -324,11 +544,21 @@ public sealed partial class IsolationMatrixFixture : IAsyncLifetime
             "userId" => targets.UserId.ToString(),
             "membershipId" => targets.MembershipId.ToString(),
             "invitationId" => targets.InvitationId.ToString(),
+            "tokenId" when route.Template.Contains("/enrollment-tokens/", StringComparison.Ordinal) => targets.EnrollmentTokenId.ToString(),
             "tokenId" => targets.TokenId.ToString(),
+            "assetId" => targets.AssetId.ToString(),
             "key" => "audit",
+            "category" => SnapshotCategories.Services,
             var name => throw new InvalidOperationException($"{route} has the route parameter {{{name}}}; teach the isolation matrix which of B's ids goes there."),
         });
-        return $"{path}?tenantId={targets.TenantId}&mspId={targets.MspId}&userId={targets.UserId}&actorUserId={targets.UserId}";
+        return $"{path}?tenantId={targets.TenantId}&mspId={targets.MspId}&userId={targets.UserId}&actorUserId={targets.UserId}&groupId={targets.GroupId}";
+    }
+
+    /// <summary>The body as sent: <see cref="BodyFor"/> as UTF-8, gzip-compressed where the route takes gzip.</summary>
+    public byte[] BodyBytesFor(MatrixRoute route, Targets targets)
+    {
+        var json = Encoding.UTF8.GetBytes(BodyFor(route, targets));
+        return route.AcceptsGzip ? TestAgent.Gzip(json) : json;
     }
 
     /// <summary>
@@ -349,6 +579,9 @@ public sealed partial class IsolationMatrixFixture : IAsyncLifetime
                 invitationId = targets.InvitationId,
                 tokenId = targets.TokenId,
                 email = targets.Email,
+                assetId = targets.AssetId,
+                groupId = targets.GroupId,
+                assetGroupId = targets.GroupId,
             });
         }
 
@@ -365,7 +598,10 @@ public sealed partial class IsolationMatrixFixture : IAsyncLifetime
     public IEnumerable<string> Leaks(string body) =>
         _bSecrets.Where(s => body.Contains(s.Value, StringComparison.OrdinalIgnoreCase)).Select(s => $"{s.What} ({s.Value})");
 
-    /// <summary>B's directory rows, tokens, invitations and feature flags, as text to compare.</summary>
+    /// <summary>
+    /// B's directory rows, tokens, invitations, feature flags and agent data, as text to compare.
+    /// Left out: when B's agent was last seen and its nonces, which its own check-ins change.
+    /// </summary>
     public async Task<string> SnapshotOfBAsync()
     {
         Guid[] bTenants = [MspB, B1];
@@ -396,6 +632,16 @@ public sealed partial class IsolationMatrixFixture : IAsyncLifetime
                     tokens = await db.ApiTokens.AsNoTracking().OrderBy(t => t.Id).Select(t => new { t.Id, t.UserId, t.Name, t.Scopes, t.ExpiresAt, t.RevokedAt }).ToListAsync(),
                     invitations = await db.Invitations.AsNoTracking().OrderBy(i => i.Id).Select(i => new { i.Id, i.Email, i.Role, i.ExpiresAt, i.AcceptedAt, i.RevokedAt }).ToListAsync(),
                     features = await db.FeatureOverrides.AsNoTracking().OrderBy(f => f.FeatureKey).Select(f => new { f.FeatureKey, f.Enabled }).ToListAsync(),
+                    groups = await db.AssetGroups.AsNoTracking().OrderBy(g => g.Id).Select(g => new { g.Id, g.Name }).ToListAsync(),
+                    enrollmentTokens = await db.EnrollmentTokens.AsNoTracking().OrderBy(t => t.Id)
+                        .Select(t => new { t.Id, t.Label, t.Prefix, t.SecretHash, t.ExpiresAt, t.MaxUses, t.Uses, t.AssetGroupId, t.RevokedAt }).ToListAsync(),
+                    assets = await db.Assets.AsNoTracking().OrderBy(a => a.Id)
+                        .Select(a => new { a.Id, a.AgentLookup, a.MachineId, a.Hostname, a.Os, a.OsVersion, a.AgentVersion, a.PublicKey, a.KeySetAt, a.GroupId, a.Tags, a.Addresses, a.RevokedAt })
+                        .ToListAsync(),
+                    snapshots = await db.Snapshots.AsNoTracking().OrderBy(s => s.Id).Select(s => new { s.Id, s.AssetId, s.Category, s.CollectedAt, s.ContentHash, s.EntryCount }).ToListAsync(),
+                    states = await db.AssetStates.AsNoTracking().OrderBy(s => s.AssetId).ThenBy(s => s.Category)
+                        .Select(s => new { s.AssetId, s.Category, s.SnapshotId, s.ContentHash, s.EntriesJson }).ToListAsync(),
+                    intervals = await db.CollectionIntervals.AsNoTracking().OrderBy(c => c.GroupId).ThenBy(c => c.Category).Select(c => new { c.GroupId, c.Category, c.Seconds }).ToListAsync(),
                 };
             }));
         }
@@ -422,8 +668,10 @@ public sealed partial class IsolationMatrixFixture : IAsyncLifetime
         var secondId = second.GetProperty("user").GetProperty("id").GetGuid();
         using var mspAdmin = await App.SignInAsync(bMspAdmin.Email);
         await ReadAsync(await mspAdmin.PutAsJsonAsync($"/api/v1/tenants/{B1}/features/audit", new { enabled = false }));
+        BAgents = await SeedAgentsAsync(admin, B1, "bravo");
 
-        BTargets = new Targets(B1, MspB, bAdmin.Id, bAdmin.MembershipId, BInvitationId, BTokenId, bAdmin.Email);
+        BTargets = new Targets(B1, MspB, bAdmin.Id, bAdmin.MembershipId, BInvitationId, BTokenId, bAdmin.Email,
+            BAgents.Agent.AgentId, BAgents.GroupId, BAgents.EnrollmentTokenId, $"{EnrollmentTokenEndpoints.TokenPrefix}{BAgents.EnrollmentTokenId:N}", BAgents.MachineId);
         _bSecrets.AddRange(
         [
             ("MSP id", MspB.ToString()), ("customer id", B1.ToString()), ("admin user id", bAdmin.Id.ToString()),
@@ -432,6 +680,14 @@ public sealed partial class IsolationMatrixFixture : IAsyncLifetime
             ("invitation id", BInvitationId.ToString()), ("API token id", BTokenId.ToString()), ("API token prefix", BTokenSecret[..10]),
             ("admin email", bAdmin.Email), ("MSP admin email", bMspAdmin.Email), ("second user email", BSecondEmail),
             ("invitee email", BInviteeEmail), ("customer name", B1Name), ("MSP name", MspBName),
+            ("asset group id", BAgents.GroupId.ToString()), ("asset group name", BAgents.GroupName),
+            ("enrollment token id", BAgents.EnrollmentTokenId.ToString()), ("enrollment token", BAgents.EnrollmentToken),
+            ("enrollment token prefix", BAgents.EnrollmentToken[..12]), ("enrollment token label", BAgents.EnrollmentTokenLabel),
+            ("asset id", BAgents.Agent.AgentId.ToString()), ("agent lookup", Asset.LookupFor(BAgents.Agent.AgentId)),
+            ("asset public key", TestAgent.PublicKeyOf(BAgents.Agent.Key)), ("machine id", BAgents.MachineId), ("hostname", BAgents.Hostname),
+            ("asset tag", BAgents.Tag), ("snapshot id", BAgents.Snapshot.SnapshotId.ToString()),
+            ("snapshot content hash", SnapshotContent.Hash(BAgents.Snapshot.Entries)),
+            .. BAgents.Snapshot.Entries.Select(e => ("collected entry", e.Key)),
         ]);
         foreach (var tenantId in new[] { MspB, B1 })
         {
@@ -441,7 +697,31 @@ public sealed partial class IsolationMatrixFixture : IAsyncLifetime
         }
     }
 
-    private static object? BodyValue(Type type, PropertyInfo property, Targets targets)
+    /// <summary>
+    /// An asset group, an enrollment token into it, an agent enrolled with that token which checks in
+    /// and uploads a snapshot, a tag on its asset and a collection policy for the group, all made by
+    /// <paramref name="admin"/> and the agent itself.
+    /// </summary>
+    private async Task<AgentData> SeedAgentsAsync(HttpClient admin, Guid tenantId, string name)
+    {
+        var groupName = $"{name} servers";
+        var group = await ReadAsync(await admin.PostAsJsonAsync($"/api/v1/tenants/{tenantId}/asset-groups", new { name = groupName }));
+        var groupId = group.GetProperty("id").GetGuid();
+        var label = $"{name} rollout";
+        var token = await ReadAsync(await admin.PostAsJsonAsync($"/api/v1/tenants/{tenantId}/enrollment-tokens", new { label, assetGroupId = groupId }));
+        var secret = token.GetProperty("token").GetString()!;
+        var (machineId, hostname, tag) = ($"{name}-machine-0001", $"{name}-db-01", $"{name}-finance");
+        var agent = await TestAgent.EnrollAsync(App, secret, machineId, hostname);
+        await ReadAsync(await agent.HeartbeatAsync(HeartbeatOf(hostname)));
+        var snapshot = TestAgent.Snapshot(SnapshotCategories.Services, TestAgent.Entry("systemd-unit", $"{name}-payroll.service", ("ExecStart", $"/opt/{name}/payroll")));
+        await ReadAsync(await agent.UploadAsync(snapshot));
+        await ReadAsync(await admin.PatchAsJsonAsync($"/api/v1/tenants/{tenantId}/assets/{agent.AgentId}", new { tags = new[] { tag } }));
+        await ReadAsync(await admin.PutAsJsonAsync($"/api/v1/tenants/{tenantId}/collection-policy",
+            new { groupId, intervalSeconds = new Dictionary<string, int> { [SnapshotCategories.Services] = 1800 } }));
+        return new AgentData(groupId, groupName, token.GetProperty("enrollmentToken").GetProperty("id").GetGuid(), secret, label, agent, machineId, hostname, tag, snapshot);
+    }
+
+    private object? BodyValue(Type type, PropertyInfo property, Targets targets)
     {
         var value = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
         var name = property.Name;
@@ -454,6 +734,11 @@ public sealed partial class IsolationMatrixFixture : IAsyncLifetime
                 "MembershipId" => targets.MembershipId,
                 "InvitationId" => targets.InvitationId,
                 "TokenId" => targets.TokenId,
+                "AssetId" => targets.AssetId,
+                "GroupId" or "AssetGroupId" => targets.GroupId,
+
+                // Chosen by the agent for each upload: a new one, so an accepted upload is stored, not a duplicate.
+                "SnapshotId" => Guid.CreateVersion7(),
                 _ => targets.TenantId,
             };
         }
@@ -467,11 +752,24 @@ public sealed partial class IsolationMatrixFixture : IAsyncLifetime
                 "CurrentPassword" => "not the current password",
                 "Code" => "not-a-code",
                 "RecoveryCode" => null,
+                "Token" when type == typeof(EnrollRequest) => targets.EnrollmentToken,
                 "Token" => $"inv_{targets.InvitationId:N}",
                 "TimeZone" => "UTC",
-                "Name" or "DisplayName" => "Isolation probe",
+                "Name" or "DisplayName" or "Label" or "Hostname" => "Isolation probe",
+                "PublicKey" => TestAgent.PublicKeyOf(EnrollProbeKey),
+                "NewPublicKey" => TestAgent.PublicKeyOf(RotatedProbeKey),
+                "MachineId" => targets.MachineId,
+                "Os" => "linux",
+                "OsVersion" => "Debian 12",
+                "AgentVersion" => "0.1.0",
+                "Category" => SnapshotCategories.Services,
                 _ => targets.TenantId.ToString(),
             };
+        }
+
+        if (value == typeof(DateTimeOffset))
+        {
+            return DateTimeOffset.UtcNow;
         }
 
         if (value == typeof(Role))
@@ -491,7 +789,22 @@ public sealed partial class IsolationMatrixFixture : IAsyncLifetime
 
         if (value == typeof(int))
         {
-            return 7;
+            return name == "SchemaVersion" ? SnapshotSchema.Version : 7;
+        }
+
+        if (value == typeof(long))
+        {
+            return 7L;
+        }
+
+        if (value == typeof(IReadOnlyDictionary<string, int>))
+        {
+            return new Dictionary<string, int> { [SnapshotCategories.Services] = 1800 };
+        }
+
+        if (typeof(IEnumerable<SnapshotEntry>).IsAssignableFrom(value))
+        {
+            return new[] { TestAgent.Entry("systemd-unit", targets.TenantId.ToString(), ("User", targets.Email)) };
         }
 
         if (typeof(IEnumerable<Guid>).IsAssignableFrom(value))
@@ -501,7 +814,12 @@ public sealed partial class IsolationMatrixFixture : IAsyncLifetime
 
         if (typeof(IEnumerable<string>).IsAssignableFrom(value))
         {
-            return name == "Scopes" ? new[] { "tenant:read" } : new[] { targets.TenantId.ToString() };
+            return name switch
+            {
+                "Scopes" => new[] { "tenant:read" },
+                "Addresses" => new[] { "10.0.0.5" },
+                _ => new[] { targets.TenantId.ToString() },
+            };
         }
 
         throw new InvalidOperationException($"{type.Name}.{name} is a {value.Name}; teach the isolation matrix what to send there.");
