@@ -24,7 +24,7 @@ public static class AgentEndpoints
             .WithName("EnrollAgent").WithSummary("Enroll an agent with an enrollment token")
             .WithDescription("Unsigned. The agent sends its own ECDSA P-256 public key; every later request is signed with the private key, which never leaves the machine. A machine that enrolls again (same machine id) keeps its asset.");
 
-        var signed = agent.MapGroup("").AllowAnonymous().AddEndpointFilter<AgentSignatureFilter>();
+        var signed = agent.MapGroup("").AllowAnonymous().WithMetadata(AgentSignatureRequired.Instance);
         signed.MapPost("/heartbeat", Heartbeat).WithMetadata(MachineTelemetry.Instance)
             .WithName("AgentHeartbeat").WithSummary("Check in; the answer carries the collection policy")
             .WithDescription("Signed (see `X-Tenantra-*` headers): ECDSA P-256 over method, path, timestamp, nonce and body hash.");

@@ -126,6 +126,7 @@ public static class TenantraApp
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseMiddleware<AuditMiddleware>();
+        app.UseMiddleware<AgentSignatureMiddleware>();
         app.UseSessionAntiforgery();
         app.UseAuthorization();
 

@@ -117,6 +117,19 @@ public sealed class AgentTransportTests(SharedTestApp shared) : IClassFixture<Sh
         await ResponseAssert.ProblemAsync(await unsigned.PostAsJsonAsync("/api/v1/agent/heartbeat", new { }), HttpStatusCode.Unauthorized);
     }
 
+    [Theory]
+    [InlineData("""{"bogus":1}""")]
+    [InlineData("""not json at all""")]
+    public async Task An_unsigned_request_is_refused_before_its_body_is_read(string body)
+    {
+        using var unsigned = shared.App.CreateClient();
+
+        var problem = await ResponseAssert.ProblemAsync(
+            await unsigned.PostAsync("/api/v1/agent/heartbeat", new StringContent(body, Encoding.UTF8, "application/json")), HttpStatusCode.Unauthorized);
+
+        Assert.False(problem.TryGetProperty("errors", out _));
+    }
+
     [Fact]
     public async Task A_revoked_agent_is_refused_from_its_next_request()
     {
