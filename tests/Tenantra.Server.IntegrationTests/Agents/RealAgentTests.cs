@@ -52,6 +52,15 @@ public sealed partial class RealAgentTests : IAsyncLifetime
 
         var processes = await StateAsync(app, tenant, SnapshotCategories.Processes);
         Assert.Contains(processes, e => e.Kind == "executable" && e.Fields.TryGetValue("sha256", out var hash) && hash is { Length: 64 });
+
+        // Key rotation: the server switches to the new key, and the agent keeps working with it.
+        var rotated = await RealAgent.RunAsync("rotate-key", "--config", agent.ConfigPath);
+        var afterRotation = await agent.RunOnceAsync();
+        var status = await RealAgent.RunAsync("status", "--config", agent.ConfigPath);
+        Assert.True(rotated.ExitCode == 0, rotated.Output);
+        Assert.True(afterRotation.ExitCode == 0, afterRotation.Output);
+        Assert.Contains("last error:      none", status.Output, StringComparison.Ordinal);
+        Assert.Contains("queue:           0 snapshots", status.Output, StringComparison.Ordinal);
     }
 
     internal static async Task<(Guid Tenant, string Token)> TenantWithEnrollmentTokenAsync(TenantraTestApp app)

@@ -13,7 +13,7 @@ public sealed class WindowsCollectorsTests
         var collectors = WindowsCollectors.All(registry);
 
         Assert.Equal(
-            [SnapshotCategories.Autoruns, SnapshotCategories.Services, SnapshotCategories.Scheduled, SnapshotCategories.Processes, SnapshotCategories.Network],
+            [SnapshotCategories.Autoruns, SnapshotCategories.Services, SnapshotCategories.Scheduled, SnapshotCategories.Processes, SnapshotCategories.Network, SnapshotCategories.CloudProfiles],
             collectors.Select(collector => collector.Category));
         var services = collectors.Single(collector => collector.Category == SnapshotCategories.Services);
         Assert.Equal(7, services.Collect(new Tenantra.Agent.Collectors.CollectionContext("/nonexistent")).Count());
