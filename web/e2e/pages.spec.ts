@@ -1,6 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { mkdirSync, writeFileSync } from "node:fs";
+import { processEntries, serviceEntries, SimulatedAgent } from "./agent";
 import { demo, signIn, signInToShell, tenantIdByName } from "./helpers";
 import { credentials } from "./servers";
 
@@ -54,6 +55,49 @@ test("MSP admin pages", async ({ page }) => {
   await page.goto(`/t/${mspId}/memberships`);
   await page.getByRole("button", { name: `Edit membership of ${demo.mspTechnician}` }).click();
   await check(page, "membership-dialog", () => expect(page.getByRole("dialog")).toBeVisible());
+});
+
+test("asset and enrollment pages", async ({ page }) => {
+  await signInToShell(page, demo.mspAdmin);
+  const tailspinId = await tenantIdByName(page, "Tailspin Legal LLP");
+  await page.goto(`/t/${tailspinId}/assets`);
+  await check(page, "assets-getting-started", async () => {
+    await expect(page.getByRole("heading", { name: "Assets", level: 1 })).toBeVisible();
+    await expect(page.getByRole("status").filter({ hasText: "Waiting for the first check-in…" })).toBeVisible();
+  });
+
+  await page.goto(`/t/${tailspinId}/enrollment`);
+  await page.getByRole("button", { name: "Create enrollment token" }).click();
+  const form = page.getByRole("dialog", { name: "Create enrollment token" });
+  await form.getByLabel("Label").fill("Tailspin laptops");
+  await form.getByLabel("Never expires").check();
+  await check(page, "enrollment-token-form", () => expect(form.getByText(/never expire are flagged/)).toBeVisible());
+  await form.getByRole("button", { name: "Create" }).click();
+  const created = page.getByRole("dialog", { name: "Enrollment token Tailspin laptops created" });
+  const token = await created.getByTestId("secret-once").inputValue();
+  await check(page, "enrollment-token-created", () => expect(created.getByRole("region", { name: "Windows install commands" })).toBeVisible());
+  await created.getByRole("button", { name: "Done" }).click();
+  await check(page, "enrollment", async () => {
+    await expect(page.getByRole("row", { name: /Tailspin laptops/ })).toContainText("never expires");
+    await expect(page.getByLabel("Services (minutes)")).toHaveValue("15");
+  });
+
+  const agent = new SimulatedAgent(new URL(page.url()).origin, "tailspin-fs-01");
+  await agent.enroll(token);
+  await agent.heartbeat(["192.168.40.12"], 3);
+  await agent.upload("services", serviceEntries);
+  await agent.upload("processes", processEntries);
+  await page.goto(`/t/${tailspinId}/assets`);
+  await check(page, "assets", () => expect(page.getByRole("table", { name: "Assets" }).getByRole("link", { name: "tailspin-fs-01" })).toBeVisible());
+  await page.getByRole("table", { name: "Assets" }).getByRole("link", { name: "tailspin-fs-01" }).click();
+  await check(page, "asset-detail", async () => {
+    await expect(page.getByText("The agent dropped snapshots")).toBeVisible();
+    await expect(page.getByRole("table", { name: "Services entries" }).getByRole("row", { name: /ssh\.service/ })).toBeVisible();
+  });
+  await page.getByRole("tab", { name: "Processes" }).click();
+  await check(page, "asset-detail-processes", () =>
+    expect(page.getByRole("table", { name: "Processes entries" }).getByRole("row", { name: /sshd/ }).first()).toBeVisible(),
+  );
 });
 
 test("platform admin pages", async ({ page }) => {

@@ -17,9 +17,11 @@ test("an MSP admin switches between customers and sees only that customer's user
   await expect(customers.getByRole("link", { name: "Fabrikam Logistics" })).toBeVisible();
   await expect(customers.getByRole("link", { name: "Tailspin Legal LLP" })).toBeVisible();
 
-  // A customer has no Customers page: switching from there opens the customer's start page (its users).
+  // A customer has no Customers page: switching from there opens the customer's start page (its assets).
   await switchTo(page, "Contoso Dental Group");
-  await expect(page).toHaveURL(/\/t\/[0-9a-f-]+\/users$/);
+  await expect(page).toHaveURL(/\/t\/[0-9a-f-]+\/assets$/);
+  await expect(page.getByRole("heading", { name: "Assets", level: 1 })).toBeVisible();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Users" }).click();
   await expect(page.getByRole("heading", { name: "Users", level: 1 })).toBeVisible();
   const users = page.getByRole("table", { name: "Users" });
   await expect(users.getByText(demo.contosoAdmin)).toBeVisible();

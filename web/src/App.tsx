@@ -21,6 +21,9 @@ const TenantSettingsPage = lazy(() => import("./features/tenants/TenantSettingsP
 const UsersPage = lazy(() => import("./features/users/UsersPage").then((m) => ({ default: m.UsersPage })));
 const InvitationsPage = lazy(() => import("./features/users/InvitationsPage").then((m) => ({ default: m.InvitationsPage })));
 const MembershipsPage = lazy(() => import("./features/users/MembershipsPage").then((m) => ({ default: m.MembershipsPage })));
+const AssetsPage = lazy(() => import("./features/assets/AssetsPage").then((m) => ({ default: m.AssetsPage })));
+const AssetDetailPage = lazy(() => import("./features/assets/AssetDetailPage").then((m) => ({ default: m.AssetDetailPage })));
+const EnrollmentPage = lazy(() => import("./features/assets/EnrollmentPage").then((m) => ({ default: m.EnrollmentPage })));
 const ApiTokensPage = lazy(() => import("./features/api-tokens/ApiTokensPage").then((m) => ({ default: m.ApiTokensPage })));
 const AuditPage = lazy(() => import("./features/audit/AuditPage").then((m) => ({ default: m.AuditPage })));
 const SystemStatusPage = lazy(() => import("./features/system/SystemStatusPage").then((m) => ({ default: m.SystemStatusPage })));
@@ -107,6 +110,9 @@ const router = createBrowserRouter([
               { index: true, element: <TenantHome /> },
               page("customers", <CustomersPage />),
               page("msps", <MspsPage />),
+              page("assets", <AssetsPage />),
+              page("assets/:assetId", <AssetDetailPage />),
+              page("enrollment", <EnrollmentPage />),
               page("users", <UsersPage />),
               page("invitations", <InvitationsPage />),
               page("memberships", <MembershipsPage />),

@@ -14,16 +14,19 @@ export function Badge({ tone = "neutral", children }: { tone?: BadgeTone; childr
   return <span className={`inline-flex items-center rounded px-1.5 py-0.5 text-xs font-medium ${tones[tone]}`}>{children}</span>;
 }
 
-/** The colour of a lifecycle status word used across lists (tenants, tokens, invitations). */
+/** The colour of a lifecycle status word used across lists (tenants, tokens, invitations, assets). */
 export function statusTone(status: string): BadgeTone {
   switch (status) {
     case "active":
+    case "online":
     case "open":
     case "accepted":
     case "success":
       return "ok";
     case "suspended":
     case "expired":
+    case "used-up":
+    case "offline":
       return "warn";
     case "deleted":
     case "revoked":

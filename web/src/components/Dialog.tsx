@@ -6,6 +6,8 @@ interface DialogProps {
   onClose: () => void;
   children: ReactNode;
   footer?: ReactNode;
+  /** Wider, for content such as command listings. */
+  wide?: boolean;
 }
 
 /**
@@ -13,7 +15,7 @@ interface DialogProps {
  * unmounting while open) focus goes back to the control that opened it, or to the page's main
  * region when that control is gone (a revoked row's button, say).
  */
-export function Dialog({ open, title, onClose, children, footer }: DialogProps) {
+export function Dialog({ open, title, onClose, children, footer, wide = false }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
 
@@ -44,7 +46,7 @@ export function Dialog({ open, title, onClose, children, footer }: DialogProps) 
         event.preventDefault();
         onClose();
       }}
-      className="m-auto w-[min(32rem,calc(100vw-2rem))] rounded-lg border border-line bg-panel p-0 text-ink shadow-xl"
+      className={`m-auto ${wide ? "w-[min(48rem,calc(100vw-2rem))]" : "w-[min(32rem,calc(100vw-2rem))]"} rounded-lg border border-line bg-panel p-0 text-ink shadow-xl`}
     >
       {open && (
         <div className="flex flex-col gap-4 p-5">

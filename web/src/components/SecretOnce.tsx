@@ -1,10 +1,8 @@
-import { useRef, useState, type ReactNode } from "react";
-import { Button } from "./Button";
-import { copyText } from "./clipboard";
+import { useRef, type ReactNode } from "react";
+import { CopyButton } from "./CopyButton";
 
 /** A secret (token, one-time link) shown once, with a copy button that says whether the copy worked. */
 export function SecretOnce({ label, value, children }: { label: string; value: string; children?: ReactNode }) {
-  const [copy, setCopy] = useState<"idle" | "copied" | "failed">("idle");
   const input = useRef<HTMLInputElement>(null);
   return (
     <div className="flex flex-col gap-2">
@@ -20,20 +18,7 @@ export function SecretOnce({ label, value, children }: { label: string; value: s
           onFocus={(e) => e.target.select()}
         />
       </label>
-      <div className="flex items-center gap-2">
-        <Button
-          onClick={async () => {
-            const copied = await copyText(value);
-            setCopy(copied ? "copied" : "failed");
-            if (!copied) input.current?.select();
-          }}
-        >
-          {copy === "copied" ? "Copied" : "Copy"}
-        </Button>
-        <span role="status" className="text-xs text-muted">
-          {copy === "failed" && "The browser did not allow copying: the text is selected, press Ctrl+C (⌘C)."}
-        </span>
-      </div>
+      <CopyButton value={value} selectText={() => input.current?.select()} />
       <p className="text-xs font-medium text-warn">It will not be shown again.</p>
     </div>
   );

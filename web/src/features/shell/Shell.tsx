@@ -89,7 +89,10 @@ function TenantNavigation({ tenantId }: { tenantId: string }) {
 function Breadcrumbs({ tenantId }: { tenantId: string }) {
   const tenant = useTenant(tenantId);
   const { pathname } = useLocation();
-  const section = navItemFor(pathname.split("/")[3] ?? "");
+  const segments = pathname.split("/");
+  const section = navItemFor(segments[3] ?? "");
+  // Below a section (an asset of Assets), the section links back to its list.
+  const deeper = Boolean(segments[4]);
   const parentId = tenant.data?.parentId;
   const parent = useTenant(tenant.data?.kind === "customer" ? (parentId ?? undefined) : undefined);
   const showParent = parentId && tenant.data?.kind === "customer" && parent.data;
@@ -110,9 +113,15 @@ function Breadcrumbs({ tenantId }: { tenantId: string }) {
           </Link>
         </li>
         {section && (
-          <li aria-current="page">
+          <li aria-current={deeper ? undefined : "page"}>
             <span aria-hidden="true">/ </span>
-            {section.label}
+            {deeper ? (
+              <Link className="hover:text-ink hover:underline" to={`/t/${tenantId}/${section.path}`}>
+                {section.label}
+              </Link>
+            ) : (
+              section.label
+            )}
           </li>
         )}
       </ol>

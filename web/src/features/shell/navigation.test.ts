@@ -6,7 +6,11 @@ const features = (enabled: string[]): Features => ({
   tenantId: "t",
   roles: ["admin"],
   permissions: [],
-  features: ["customers", "msps", "users", "api-tokens", "audit", "tenant", "system"].map((key) => ({ key, title: key, enabled: enabled.includes(key) })),
+  features: ["customers", "msps", "assets", "enrollment", "users", "api-tokens", "audit", "tenant", "system"].map((key) => ({
+    key,
+    title: key,
+    enabled: enabled.includes(key),
+  })),
 });
 
 describe("navigation", () => {
@@ -21,6 +25,23 @@ describe("navigation", () => {
     const all = features(["msps", "system", "tenant"]);
     expect(visibleNavItems(all, "platform").map((i) => i.path)).toEqual(["msps", "settings", "system"]);
     expect(visibleNavItems(all, "msp").map((i) => i.path)).toEqual(["settings"]);
+  });
+
+  it("offers Assets and Agent enrollment before Users, each by its own feature", () => {
+    expect(visibleNavItems(features(["assets", "enrollment", "users"]), "customer").map((i) => i.path)).toEqual([
+      "assets",
+      "enrollment",
+      "users",
+      "invitations",
+      "memberships",
+    ]);
+    expect(visibleNavItems(features(["assets", "tenant"]), "customer").map((i) => i.path)).toEqual(["assets", "settings"]);
+  });
+
+  it("puts a page below a section (an asset) under that section", () => {
+    expect(navItemFor("assets/0192f0a0-0000-7000-8000-000000000001")?.path).toBe("assets");
+    expect(navItemFor("assets")?.label).toBe("Assets");
+    expect(navItemFor("unknown/thing")).toBeUndefined();
   });
 
   it("hides everything whose feature is off, and everything before the tenant is known", () => {

@@ -17,6 +17,8 @@ export interface NavItem {
 export const navItems: NavItem[] = [
   { path: "customers", label: "Customers", feature: "customers", kinds: ["msp"] },
   { path: "msps", label: "MSPs", feature: "msps", kinds: ["platform"] },
+  { path: "assets", label: "Assets", feature: "assets" },
+  { path: "enrollment", label: "Agent enrollment", feature: "enrollment" },
   { path: "users", label: "Users", feature: "users" },
   { path: "invitations", label: "Invitations", feature: "users" },
   { path: "memberships", label: "Memberships", feature: "users" },
@@ -34,6 +36,8 @@ export function visibleNavItems(features: Features | undefined, kind: TenantKind
   return navItems.filter((item) => isPageVisible(item, features, kind));
 }
 
+/** The item of a page path under /t/:tenantId; a page below a section (`assets/:assetId`) belongs to the section. */
 export function navItemFor(path: string): NavItem | undefined {
-  return navItems.find((item) => item.path === path);
+  const section = path.split("/")[0];
+  return navItems.find((item) => item.path === section);
 }

@@ -2,6 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { api } from "../../api/client";
 import { unwrap } from "../../api/problems";
 import { Badge } from "../../components/Badge";
+import { Fact } from "../../components/Fact";
 import { formatDate } from "../../components/format";
 import { PageHeader } from "../../components/PageHeader";
 import { ErrorState, Spinner } from "../../components/States";
@@ -78,14 +79,5 @@ export function SystemStatusPage() {
         )}
       </section>
     </>
-  );
-}
-
-function Fact({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div className="rounded-lg border border-line bg-panel p-3">
-      <dt className="text-xs font-medium text-muted uppercase">{label}</dt>
-      <dd className="mt-1 flex items-center gap-2 text-sm font-semibold">{children}</dd>
-    </div>
   );
 }
