@@ -43,10 +43,22 @@ public static class TenantraCli
         verify.SetAction((result, cancellationToken) => WithServices(result, (services, ct) => AuditCommands.VerifyAsync(services, result.GetValue(tenant), ct), cancellationToken));
         var audit = new Command("audit", "Audit trail tools.") { verify };
 
-        var root = new RootCommand("Tenantra: multi-tenant visibility, integrity and compliance for MSPs.") { serve, migrate, admin, seed, audit };
+        var rotatePayloadKey = new Command("rotate", "Add a new data key for snapshot payloads; new payloads use it, older ones keep theirs.") { TreatUnmatchedTokensAsErrors = false };
+        rotatePayloadKey.SetAction((result, cancellationToken) => WithServices(result, RotatePayloadKeyAsync, cancellationToken));
+        var keys = new Command("keys", "Encryption keys of stored data.") { rotatePayloadKey };
+
+        var root = new RootCommand("Tenantra: multi-tenant visibility, integrity and compliance for MSPs.") { serve, migrate, admin, seed, audit, keys };
         root.TreatUnmatchedTokensAsErrors = false;
         root.SetAction((result, cancellationToken) => ServeCommand.RunAsync([.. result.UnmatchedTokens], cancellationToken));
         return await root.Parse(args).InvokeAsync();
+    }
+
+    private static async Task<int> RotatePayloadKeyAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        await services.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
+        var id = await services.GetRequiredService<Agents.PayloadKeyRing>().RotateAsync(cancellationToken);
+        AnsiConsole.MarkupLine($"Payload key [bold]{id}[/] is now used for new snapshots.");
+        return Success;
     }
 
     /// <summary>Builds the application's services (no web server) for a one-shot command; extra tokens are configuration.</summary>

@@ -1,10 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 using Tenantra.Core.Identity;
 using Tenantra.Core.Tenancy;
 using Tenantra.Data;
+using Tenantra.Server.Agents;
 using Tenantra.Server.Cli;
 using Tenantra.Server.IntegrationTests.Data;
 using Tenantra.TestCommon;
@@ -108,6 +110,21 @@ public sealed class AuditVerifyCommandTests
         Assert.Equal(["x@y.example"], emails);
         // The original password still works: the duplicate changed nothing.
         await app.SignInAsync("x@y.example", AdminPassword);
+    }
+
+    [Fact]
+    public async Task Keys_rotate_adds_a_payload_key_each_time_and_the_server_uses_the_newest()
+    {
+        await using var app = await TenantraTestApp.StartAsync();
+
+        var first = await RunAsync(app.Database, "keys", "rotate");
+        var second = await RunAsync(app.Database, "keys", "rotate");
+
+        Assert.True(first.ExitCode == 0, first.Output);
+        Assert.Contains("Payload key 2", second.Output, StringComparison.Ordinal);
+        Assert.Equal([1, 2], await app.InPlatformAsync(db => db.PayloadKeys.Select(k => k.Id).OrderBy(id => id).ToListAsync()));
+        var (keyId, _) = await app.Services.GetRequiredService<PayloadKeyRing>().EncryptAsync(new byte[] { 1, 2, 3 });
+        Assert.Equal(2, keyId);
     }
 
     [Fact]
