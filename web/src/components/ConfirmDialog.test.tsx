@@ -52,7 +52,8 @@ describe("ConfirmDialog", () => {
     expect(onConfirm).toHaveBeenCalledTimes(1);
     expect(onClose).toHaveBeenCalledTimes(1);
     expect(order).toEqual(["confirm", "close"]);
-    expect(dialog).not.toHaveAttribute("open");
+    // The dialog closes when React re-renders after onClose, which a loaded machine may take a moment to do.
+    await waitFor(() => expect(dialog).not.toHaveAttribute("open"));
   });
 
   it("is busy while the action runs", async () => {
@@ -107,6 +108,6 @@ describe("ConfirmDialog", () => {
 
     expect(onClose).toHaveBeenCalledTimes(1);
     expect(onConfirm).not.toHaveBeenCalled();
-    expect(dialog).not.toHaveAttribute("open");
+    await waitFor(() => expect(dialog).not.toHaveAttribute("open"));
   });
 });
