@@ -12,6 +12,9 @@ namespace Tenantra.Server.Agents;
 public sealed class AgentCaller
 {
     public Asset Asset { get; set; } = null!;
+
+    /// <summary>The request body exactly as signed and sent.</summary>
+    public byte[] Body { get; set; } = [];
 }
 
 /// <summary>
@@ -77,6 +80,7 @@ internal sealed class AgentSignatureFilter(TenantraDbContext db, AgentCaller cal
         }
 
         caller.Asset = asset;
+        caller.Body = body;
         return await next(context);
     }
 
@@ -89,9 +93,10 @@ internal sealed class AgentSignatureFilter(TenantraDbContext db, AgentCaller cal
         }
 
         request.Body.Position = 0;
-        using var copy = new MemoryStream();
+        // The length is known and already within the limits (TenantraApp.LimitRequestBody): one buffer of that size.
+        using var copy = new MemoryStream((int)Math.Min(request.ContentLength ?? 0, SnapshotSchema.MaxCompressedBytes));
         await request.Body.CopyToAsync(copy, request.HttpContext.RequestAborted);
         request.Body.Position = 0;
-        return copy.ToArray();
+        return copy.Length == copy.Capacity ? copy.GetBuffer() : copy.ToArray();
     }
 }
