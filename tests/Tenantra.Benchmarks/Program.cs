@@ -4,8 +4,9 @@ namespace Tenantra.Benchmarks;
 
 /// <summary>
 /// Load scenarios and benchmarks (not tests). <c>seed-load</c> prepares the database for the wrk
-/// scenario in scripts/bench; <c>audit-overhead</c> measures the audit write; anything else goes
-/// to BenchmarkDotNet.
+/// scenario in scripts/bench; <c>audit-overhead</c> measures the audit write; <c>ingest-load</c>
+/// loads a running server with signed snapshot uploads from simulated agents; <c>enrollment-token</c>
+/// makes a token for the published agent; anything else goes to BenchmarkDotNet.
 /// </summary>
 public static class BenchmarkProgram
 {
@@ -17,6 +18,10 @@ public static class BenchmarkProgram
                 return await LoadSeeder.RunAsync(args[1..]);
             case "audit-overhead":
                 return await AuditOverhead.RunAsync(args[1..]);
+            case "ingest-load":
+                return await IngestLoad.RunAsync(args[1..]);
+            case "enrollment-token":
+                return await BenchTenant.RunAsync(args[1..]);
             default:
                 BenchmarkSwitcher.FromAssembly(typeof(BenchmarkProgram).Assembly).Run(args);
                 return 0;

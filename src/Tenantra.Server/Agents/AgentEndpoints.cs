@@ -158,16 +158,12 @@ public static class AgentEndpoints
     }
 
     private static async Task<Results<Ok<SnapshotAccepted>, ProblemHttpResult, ValidationProblem>> UploadSnapshot(
-        HttpRequest http, AgentCaller caller, SnapshotIngestion ingestion, TenantraDbContext db, TimeProvider clock)
+        AgentCaller caller, SnapshotIngestion ingestion, CancellationToken cancellationToken)
     {
-        http.Body.Position = 0;
-        using var copy = new MemoryStream();
-        await http.Body.CopyToAsync(copy, http.HttpContext.RequestAborted);
-        var result = await ingestion.IngestAsync(caller.Asset, copy.ToArray(), http.HttpContext.RequestAborted);
+        var result = await ingestion.IngestAsync(caller.Asset, caller.Body, cancellationToken);
         switch (result)
         {
             case SnapshotIngestion.Stored stored:
-                await db.Assets.Where(a => a.Id == caller.Asset.Id).ExecuteUpdateAsync(s => s.SetProperty(a => a.LastSeenAt, clock.GetUtcNow()));
                 return TypedResults.Ok(new SnapshotAccepted(stored.SnapshotId, stored.Duplicate));
             case SnapshotIngestion.Rejected { Errors: { } errors }:
                 return Problems.Validation(errors);

@@ -11,6 +11,9 @@ namespace Tenantra.Server.Agents;
 public sealed class AgentCaller
 {
     public Asset Asset { get; set; } = null!;
+
+    /// <summary>The request body exactly as signed and sent.</summary>
+    public byte[] Body { get; set; } = [];
 }
 
 /// <summary>Marks an endpoint that only a signed agent may call (checked by <see cref="AgentSignatureMiddleware"/>).</summary>
@@ -109,6 +112,7 @@ internal sealed class AgentSignatureMiddleware(RequestDelegate next)
         }
 
         caller.Asset = asset;
+        caller.Body = body;
         return null;
     }
 
@@ -121,9 +125,10 @@ internal sealed class AgentSignatureMiddleware(RequestDelegate next)
         }
 
         request.Body.Position = 0;
-        using var copy = new MemoryStream();
+        // The length is known and already within the limits (TenantraApp.LimitRequestBody): one buffer of that size.
+        using var copy = new MemoryStream((int)Math.Min(request.ContentLength ?? 0, SnapshotSchema.MaxCompressedBytes));
         await request.Body.CopyToAsync(copy, request.HttpContext.RequestAborted);
         request.Body.Position = 0;
-        return copy.ToArray();
+        return copy.Length == copy.Capacity ? copy.GetBuffer() : copy.ToArray();
     }
 }

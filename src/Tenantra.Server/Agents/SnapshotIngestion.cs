@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
@@ -13,7 +14,8 @@ namespace Tenantra.Server.Agents;
 /// agent: decompresses within <see cref="SnapshotSchema.MaxUncompressedBytes"/> (a gzip bomb stops
 /// there), parses strictly, validates every limit, then stores it once — the encrypted payload as
 /// history and the entries as the asset's current state for that category, unless a newer snapshot
-/// of the category is already current. Nothing is written for a rejected upload.
+/// of the category is already current — and marks the asset seen, in the same save. Nothing is
+/// written for a rejected upload.
 /// </summary>
 public sealed class SnapshotIngestion(TenantraDbContext db, PayloadKeyRing keys, TimeProvider clock)
 {
@@ -61,11 +63,15 @@ public sealed class SnapshotIngestion(TenantraDbContext db, PayloadKeyRing keys,
 
         if (await db.Snapshots.AnyAsync(s => s.AssetId == asset.Id && s.Id == snapshot.SnapshotId, cancellationToken))
         {
+            await MarkSeenAsync(asset, cancellationToken);
             return new Stored(snapshot.SnapshotId, Duplicate: true);
         }
 
         return await StoreAsync(asset, snapshot, body, cancellationToken);
     }
+
+    private async Task MarkSeenAsync(Asset asset, CancellationToken cancellationToken) =>
+        await db.Assets.Where(a => a.Id == asset.Id).ExecuteUpdateAsync(s => s.SetProperty(a => a.LastSeenAt, clock.GetUtcNow()), cancellationToken);
 
     private async Task<Result> StoreAsync(Asset asset, Snapshot snapshot, byte[] body, CancellationToken cancellationToken)
     {
@@ -87,12 +93,15 @@ public sealed class SnapshotIngestion(TenantraDbContext db, PayloadKeyRing keys,
             Payload = payload,
         });
 
-        var state = await db.AssetStates.AsTracking()
-            .SingleOrDefaultAsync(s => s.AssetId == asset.Id && s.Category == snapshot.Category, cancellationToken);
-        var entriesJson = JsonSerializer.Serialize(snapshot.Entries, AgentJsonContext.Default.IReadOnlyListSnapshotEntry);
-        if (state is null)
+        // Only the current state's time is read: its entries (hundreds of KB) are replaced, never looked at.
+        var currentCollectedAt = await db.AssetStates
+            .Where(s => s.AssetId == asset.Id && s.Category == snapshot.Category)
+            .Select(s => (DateTimeOffset?)s.CollectedAt)
+            .SingleOrDefaultAsync(cancellationToken);
+        // Snapshots buffered offline may arrive after newer ones: only a newer one becomes current.
+        if (currentCollectedAt is null || snapshot.CollectedAt >= currentCollectedAt)
         {
-            db.AssetStates.Add(new AssetState
+            var state = new AssetState
             {
                 TenantId = asset.TenantId,
                 AssetId = asset.Id,
@@ -101,19 +110,20 @@ public sealed class SnapshotIngestion(TenantraDbContext db, PayloadKeyRing keys,
                 CollectedAt = snapshot.CollectedAt,
                 ContentHash = contentHash,
                 EntryCount = snapshot.Entries.Count,
-                EntriesJson = entriesJson,
-            });
-        }
-        else if (snapshot.CollectedAt >= state.CollectedAt)
-        {
-            // Snapshots buffered offline may arrive after newer ones: only a newer one becomes current.
-            state.SnapshotId = snapshot.SnapshotId;
-            state.CollectedAt = snapshot.CollectedAt;
-            state.ContentHash = contentHash;
-            state.EntryCount = snapshot.Entries.Count;
-            state.EntriesJson = entriesJson;
+                EntriesJson = JsonSerializer.Serialize(snapshot.Entries, AgentJsonContext.Default.IReadOnlyListSnapshotEntry),
+            };
+            if (currentCollectedAt is null)
+            {
+                db.AssetStates.Add(state);
+            }
+            else
+            {
+                db.AssetStates.Update(state);
+            }
         }
 
+        db.Assets.Attach(asset);
+        asset.LastSeenAt = now;
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -125,6 +135,7 @@ public sealed class SnapshotIngestion(TenantraDbContext db, PayloadKeyRing keys,
             db.ChangeTracker.Clear();
             if (await db.Snapshots.AnyAsync(s => s.AssetId == asset.Id && s.Id == snapshot.SnapshotId, CancellationToken.None))
             {
+                await MarkSeenAsync(asset, CancellationToken.None);
                 return new Stored(snapshot.SnapshotId, Duplicate: true);
             }
 
@@ -133,12 +144,15 @@ public sealed class SnapshotIngestion(TenantraDbContext db, PayloadKeyRing keys,
     }
 
     /// <summary>The decompressed bytes; null when larger than the limit; empty when the data is corrupt.</summary>
-    private static byte[]? Decompress(byte[] body)
+    internal static byte[]? Decompress(byte[] body)
     {
         try
         {
             using var gzip = new GZipStream(new MemoryStream(body, writable: false), CompressionMode.Decompress);
-            using var output = new MemoryStream();
+            // Sized from the gzip trailer (the length modulo 2^32, as the sender claims it) so the buffer rarely
+            // grows; a claim beyond 16 times the body is not believed up front (JSON of collected state compresses less).
+            var claimed = body.Length >= 18 ? BinaryPrimitives.ReadUInt32LittleEndian(body.AsSpan(body.Length - 4)) : 0;
+            using var output = new MemoryStream((int)Math.Min(claimed, Math.Min(16L * body.Length, SnapshotSchema.MaxUncompressedBytes)));
             var buffer = new byte[81920];
             int read;
             while ((read = gzip.Read(buffer, 0, buffer.Length)) > 0)
@@ -151,7 +165,7 @@ public sealed class SnapshotIngestion(TenantraDbContext db, PayloadKeyRing keys,
                 output.Write(buffer, 0, read);
             }
 
-            return output.ToArray();
+            return output.Length == output.Capacity ? output.GetBuffer() : output.ToArray();
         }
         catch (InvalidDataException)
         {

@@ -56,6 +56,46 @@ public sealed class SnapshotIngestionTests(SharedTestApp shared) : IClassFixture
     }
 
     [Fact]
+    public async Task A_newer_snapshot_replaces_the_current_state_of_its_category()
+    {
+        var (tenant, admin, agent) = await AgentTestSupport.EnrolledAgentAsync(shared.Data, shared.App);
+        using var _ = agent;
+        var second = Services("kept.service", "new.service", "third.service");
+        var first = Services("old.service", "kept.service") with { CollectedAt = second.CollectedAt.AddMinutes(-15) };
+
+        await ResponseAssert.ReadAsync(await agent.UploadAsync(first), HttpStatusCode.OK);
+        await ResponseAssert.ReadAsync(await agent.UploadAsync(second), HttpStatusCode.OK);
+
+        var state = await ResponseAssert.ReadAsync(await admin.GetAsync($"/api/v1/tenants/{tenant}/assets/{agent.AgentId}/state/services"), HttpStatusCode.OK);
+        Assert.Equal(["kept.service", "new.service", "third.service"], state.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("key").GetString()));
+        var detail = await ResponseAssert.ReadAsync(await admin.GetAsync($"/api/v1/tenants/{tenant}/assets/{agent.AgentId}"), HttpStatusCode.OK);
+        var category = Assert.Single(detail.GetProperty("categories").EnumerateArray());
+        Assert.Equal(3, category.GetProperty("entryCount").GetInt32());
+        Assert.Equal(SnapshotContent.Hash(second.Entries), category.GetProperty("contentHash").GetString());
+    }
+
+    [Fact]
+    public async Task An_upload_marks_the_asset_seen_whether_it_is_new_or_a_duplicate_and_changes_nothing_else_of_it()
+    {
+        var (tenant, _, agent) = await AgentTestSupport.EnrolledAgentAsync(shared.Data, shared.App);
+        using var _ = agent;
+        var longAgo = DateTimeOffset.UtcNow.AddDays(-3);
+        var snapshot = Services("ssh.service");
+
+        await SetLastSeenAsync(tenant, agent.AgentId, longAgo);
+        await ResponseAssert.ReadAsync(await agent.UploadAsync(snapshot), HttpStatusCode.OK);
+        var afterUpload = await AssetAsync(tenant, agent.AgentId);
+        await SetLastSeenAsync(tenant, agent.AgentId, longAgo);
+        await ResponseAssert.ReadAsync(await agent.UploadAsync(snapshot), HttpStatusCode.OK);
+        var afterDuplicate = await AssetAsync(tenant, agent.AgentId);
+
+        Assert.True(afterUpload.LastSeenAt > DateTimeOffset.UtcNow.AddMinutes(-1));
+        Assert.True(afterDuplicate.LastSeenAt > DateTimeOffset.UtcNow.AddMinutes(-1));
+        Assert.Equal("test-host", afterUpload.Hostname);
+        Assert.Equal(afterUpload.PublicKey, afterDuplicate.PublicKey);
+    }
+
+    [Fact]
     public async Task Payloads_are_encrypted_at_rest_and_stay_readable_after_a_key_rotation()
     {
         var (tenant, _, agent) = await AgentTestSupport.EnrolledAgentAsync(shared.Data, shared.App);
@@ -155,6 +195,13 @@ public sealed class SnapshotIngestionTests(SharedTestApp shared) : IClassFixture
         await ResponseAssert.ProblemAsync(await otherAdmin.GetAsync($"/api/v1/tenants/{other}/assets/{agent.AgentId}/state/services"), HttpStatusCode.NotFound);
         await ResponseAssert.ProblemAsync(await otherAdmin.GetAsync($"/api/v1/tenants/{other}/assets/{agent.AgentId}"), HttpStatusCode.NotFound);
     }
+
+    private Task<Core.Agents.Asset> AssetAsync(Guid tenant, Guid assetId) =>
+        shared.App.InTenantAsync(tenant, services => services.GetRequiredService<TenantraDbContext>().Assets.SingleAsync(a => a.Id == assetId));
+
+    private Task<int> SetLastSeenAsync(Guid tenant, Guid assetId, DateTimeOffset at) =>
+        shared.App.InTenantAsync(tenant, services =>
+            services.GetRequiredService<TenantraDbContext>().Assets.Where(a => a.Id == assetId).ExecuteUpdateAsync(s => s.SetProperty(a => a.LastSeenAt, at)));
 
     private Task<int> CountSnapshotsAsync(Guid tenant, Guid assetId) =>
         shared.App.InTenantAsync(tenant, services => services.GetRequiredService<TenantraDbContext>().Snapshots.CountAsync(s => s.AssetId == assetId));
