@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -5,37 +7,91 @@ namespace Tenantra.Agent.Contracts;
 
 /// <summary>
 /// The content hash of a snapshot: SHA-256 over its entries in a canonical order (by kind, then
-/// key; fields by name), so the same state hashes the same whatever order it was collected in.
-/// Agent and server compute it the same way.
+/// key; fields by name; null fields left out), every string as its UTF-8 length (32-bit little
+/// endian) and bytes, each entry ended by U+001E — so the same state hashes the same whatever order
+/// it was collected in, and no choice of strings makes two different entries hash alike. Agent and
+/// server compute it the same way.
 /// </summary>
 public static class SnapshotContent
 {
     public static string Hash(IEnumerable<SnapshotEntry> entries)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var entry in entries.OrderBy(e => e.Kind, StringComparer.Ordinal).ThenBy(e => e.Key, StringComparer.Ordinal))
+        // Stable: entries with the same kind and key (refused by the server) keep their order.
+        var ordered = entries.Select((entry, index) => (Entry: entry, Index: index)).ToArray();
+        Array.Sort(ordered, static (a, b) =>
         {
-            Append(hash, entry.Kind);
-            Append(hash, entry.Key);
-            foreach (var (name, value) in entry.Fields.Where(f => f.Value is not null).OrderBy(f => f.Key, StringComparer.Ordinal))
+            var order = string.CompareOrdinal(a.Entry.Kind, b.Entry.Kind);
+            order = order != 0 ? order : string.CompareOrdinal(a.Entry.Key, b.Entry.Key);
+            return order != 0 ? order : a.Index.CompareTo(b.Index);
+        });
+
+        using var writer = new HashWriter();
+        var fields = new List<KeyValuePair<string, string?>>();
+        foreach (var (entry, _) in ordered)
+        {
+            writer.Append(entry.Kind);
+            writer.Append(entry.Key);
+            fields.Clear();
+            fields.AddRange(entry.Fields.Where(f => f.Value is not null));
+            fields.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+            foreach (var (name, value) in fields)
             {
-                Append(hash, name);
-                Append(hash, value!);
+                writer.Append(name);
+                writer.Append(value!);
             }
 
-            Append(hash, "\u001e");
+            writer.Append("\u001e");
         }
 
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
+        return writer.Finish();
     }
 
-    // Length-prefixed, so no choice of strings can make two different entries hash alike.
-    private static void Append(IncrementalHash hash, string text)
+    /// <summary>Length-prefixed UTF-8 into one pooled buffer, hashed a buffer at a time.</summary>
+    private sealed class HashWriter : IDisposable
     {
-        var bytes = Encoding.UTF8.GetBytes(text);
-        Span<byte> length = stackalloc byte[4];
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(length, bytes.Length);
-        hash.AppendData(length);
-        hash.AppendData(bytes);
+        private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        private readonly byte[] _buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        private int _used;
+
+        public void Append(string text)
+        {
+            var needed = sizeof(int) + Encoding.UTF8.GetMaxByteCount(text.Length);
+            if (_used + needed > _buffer.Length)
+            {
+                Flush();
+            }
+
+            if (needed > _buffer.Length)
+            {
+                var bytes = Encoding.UTF8.GetBytes(text);
+                Span<byte> length = stackalloc byte[sizeof(int)];
+                BinaryPrimitives.WriteInt32LittleEndian(length, bytes.Length);
+                _hash.AppendData(length);
+                _hash.AppendData(bytes);
+                return;
+            }
+
+            var written = Encoding.UTF8.GetBytes(text, _buffer.AsSpan(_used + sizeof(int)));
+            BinaryPrimitives.WriteInt32LittleEndian(_buffer.AsSpan(_used), written);
+            _used += sizeof(int) + written;
+        }
+
+        public string Finish()
+        {
+            Flush();
+            return Convert.ToHexStringLower(_hash.GetHashAndReset());
+        }
+
+        private void Flush()
+        {
+            _hash.AppendData(_buffer, 0, _used);
+            _used = 0;
+        }
+
+        public void Dispose()
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _hash.Dispose();
+        }
     }
 }

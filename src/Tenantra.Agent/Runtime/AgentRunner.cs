@@ -29,19 +29,33 @@ public sealed class AgentRunner(AgentConfig config, AgentClient client, Collecti
         while (!cancellationToken.IsCancellationRequested)
         {
             var now = DateTimeOffset.UtcNow;
+            var worked = false;
             if (now >= nextHeartbeat)
             {
                 await HeartbeatAsync(cancellationToken);
                 nextHeartbeat = now + HeartbeatInterval;
+                worked = true;
             }
 
-            CollectDue(now, force: once);
+            if (CollectDue(now, force: once))
+            {
+                nextUpload = now;
+                worked = true;
+            }
+
             if (now >= nextUpload)
             {
-                nextUpload = await DrainAsync(cancellationToken) ? now : now + NextRetryDelay();
+                // Drained: nothing to upload until the next collection. Otherwise retry with backoff.
+                nextUpload = await DrainAsync(cancellationToken) ? DateTimeOffset.MaxValue : now + NextRetryDelay();
+                worked = true;
             }
 
-            SaveState();
+            if (worked)
+            {
+                SaveState();
+                MemoryRelief.AfterWork();
+            }
+
             if (once)
             {
                 return;
@@ -70,8 +84,10 @@ public sealed class AgentRunner(AgentConfig config, AgentClient client, Collecti
         }
     }
 
-    private void CollectDue(DateTimeOffset now, bool force)
+    /// <summary>Collects the categories that are due into the queue; true when any was.</summary>
+    private bool CollectDue(DateTimeOffset now, bool force)
     {
+        var collected = false;
         foreach (var category in collection.Categories)
         {
             var interval = TimeSpan.FromSeconds(State.IntervalSeconds.GetValueOrDefault(category, SnapshotCategories.DefaultIntervalSeconds.GetValueOrDefault(category, 900)));
@@ -83,11 +99,14 @@ public sealed class AgentRunner(AgentConfig config, AgentClient client, Collecti
             var problems = new List<string>();
             queue.Enqueue(collection.Collect(category, problems));
             State.LastCollectedAt[category] = now;
+            collected = true;
             foreach (var problem in problems.Take(5))
             {
                 log.WriteLine($"collect {category}: {problem}");
             }
         }
+
+        return collected;
     }
 
     /// <summary>Uploads waiting snapshots, oldest first; false when the server could not take them (retry later).</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text.Json;
@@ -32,26 +33,30 @@ public sealed class SnapshotIngestion(TenantraDbContext db, PayloadKeyRing keys,
             return new Rejected(400, "The snapshot must be gzip-compressed JSON.", new Dictionary<string, string[]> { ["body"] = ["is not gzip data."] });
         }
 
-        var json = Decompress(body);
-        if (json is null)
-        {
-            return new Rejected(413, $"The snapshot is larger than {SnapshotSchema.MaxUncompressedBytes} bytes once decompressed.");
-        }
-
-        if (json.Length == 0)
-        {
-            return new Rejected(400, "The snapshot is not valid gzip data.", new Dictionary<string, string[]> { ["body"] = ["is truncated or corrupt gzip data."] });
-        }
-
         Snapshot? snapshot;
+        var length = Decompress(body, out var json);
         try
         {
-            snapshot = JsonSerializer.Deserialize(json, AgentJsonContext.Default.Snapshot);
+            if (length < 0)
+            {
+                return new Rejected(413, $"The snapshot is larger than {SnapshotSchema.MaxUncompressedBytes} bytes once decompressed.");
+            }
+
+            if (length == 0)
+            {
+                return new Rejected(400, "The snapshot is not valid gzip data.", new Dictionary<string, string[]> { ["body"] = ["is truncated or corrupt gzip data."] });
+            }
+
+            snapshot = JsonSerializer.Deserialize(json.AsSpan(0, length), AgentJsonContext.Default.Snapshot);
         }
         catch (JsonException ex)
         {
             var field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "body" : ex.Path.TrimStart('$', '.');
             return new Rejected(400, "The snapshot is not valid JSON for schema version 1.", new Dictionary<string, string[]> { [field] = [Describe(ex)] });
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(json);
         }
 
         var errors = new ValidationErrors();
@@ -143,33 +148,43 @@ public sealed class SnapshotIngestion(TenantraDbContext db, PayloadKeyRing keys,
         }
     }
 
-    /// <summary>The decompressed bytes; null when larger than the limit; empty when the data is corrupt.</summary>
-    internal static byte[]? Decompress(byte[] body)
+    /// <summary>
+    /// Decompresses <paramref name="body"/> into <paramref name="json"/>, a buffer rented from the shared
+    /// pool that the caller returns: the length, -1 when larger than the limit, 0 when corrupt or empty.
+    /// </summary>
+    internal static int Decompress(byte[] body, out byte[] json)
     {
+        // Sized from the gzip trailer (the length modulo 2^32, as the sender claims it) so the buffer rarely
+        // grows; a claim beyond 16 times the body is not believed up front (JSON of collected state compresses less).
+        var claimed = body.Length >= 18 ? BinaryPrimitives.ReadUInt32LittleEndian(body.AsSpan(body.Length - 4)) : 0;
+        json = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(Math.Min(claimed, 16L * body.Length) + 1, 4096, SnapshotSchema.MaxUncompressedBytes + 1));
+        var length = 0;
         try
         {
             using var gzip = new GZipStream(new MemoryStream(body, writable: false), CompressionMode.Decompress);
-            // Sized from the gzip trailer (the length modulo 2^32, as the sender claims it) so the buffer rarely
-            // grows; a claim beyond 16 times the body is not believed up front (JSON of collected state compresses less).
-            var claimed = body.Length >= 18 ? BinaryPrimitives.ReadUInt32LittleEndian(body.AsSpan(body.Length - 4)) : 0;
-            using var output = new MemoryStream((int)Math.Min(claimed, Math.Min(16L * body.Length, SnapshotSchema.MaxUncompressedBytes)));
-            var buffer = new byte[81920];
             int read;
-            while ((read = gzip.Read(buffer, 0, buffer.Length)) > 0)
+            while ((read = gzip.Read(json, length, json.Length - length)) > 0)
             {
-                if (output.Length + read > SnapshotSchema.MaxUncompressedBytes)
+                length += read;
+                if (length > SnapshotSchema.MaxUncompressedBytes)
                 {
-                    return null;
+                    return -1;
                 }
 
-                output.Write(buffer, 0, read);
+                if (length == json.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(2L * json.Length, SnapshotSchema.MaxUncompressedBytes + 1));
+                    json.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(json);
+                    json = larger;
+                }
             }
 
-            return output.Length == output.Capacity ? output.GetBuffer() : output.ToArray();
+            return length;
         }
         catch (InvalidDataException)
         {
-            return [];
+            return 0;
         }
     }
 

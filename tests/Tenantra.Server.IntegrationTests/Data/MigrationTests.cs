@@ -45,6 +45,27 @@ public sealed class MigrationTests
     }
 
     [Fact]
+    public async Task Snapshot_storage_is_tuned_on_postgresql_and_the_same_migration_is_a_recorded_no_op_on_sqlite()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await new DatabaseMigrator(OwnerConnection.Options(database), NullLogger<DatabaseMigrator>.Instance).MigrateAsync();
+
+        await using var connection = await OwnerConnection.OpenAsync(database);
+        var history = await OwnerConnection.StringsAsync(connection, "SELECT \"MigrationId\" FROM \"__EFMigrationsHistory\"");
+        Assert.Contains("202611220003_SnapshotStorage", history);
+        if (database.IsPostgres)
+        {
+            // attcompression 'l' = lz4 (this machine's PostgreSQL is built with it); attstorage 'e' = external, uncompressed.
+            var settings = await OwnerConnection.StringsAsync(connection, """
+                SELECT attrelid::regclass::text || '.' || attname || ' ' || attcompression::text || attstorage::text
+                FROM pg_attribute WHERE (attrelid, attname) IN (('asset_states'::regclass, 'entries_json'), ('snapshots'::regclass, 'payload'))
+                ORDER BY 1
+                """);
+            Assert.Equal(["asset_states.entries_json lx", "snapshots.payload e"], settings);
+        }
+    }
+
+    [Fact]
     public async Task The_sqlite_database_file_is_created_in_the_data_directory_and_only_on_sqlite()
     {
         await using var database = await TestDatabase.CreateAsync();

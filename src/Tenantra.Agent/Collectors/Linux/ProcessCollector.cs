@@ -42,7 +42,6 @@ public sealed class ProcessCollector : ICollector
             }
         }
 
-        _hashes.EndCollection();
         foreach (var (path, sha256) in executables)
         {
             processes.Add(new SnapshotEntry("executable", path, new Dictionary<string, string?>(StringComparer.Ordinal) { ["sha256"] = sha256 }));
@@ -80,13 +79,10 @@ public sealed class ProcessCollector : ICollector
             fields["startTime"] = stat.StartedAt(boot).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
         }
 
-        try
+        fields["sha256"] = _hashes.Hash(context.PathOf(directory + "/exe"), out var problem);
+        if (problem is not null)
         {
-            fields["sha256"] = _hashes.Sha256(context.PathOf(directory + "/exe"));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            context.Problems.Add($"{executable} (pid {pid}): {e.Message}");
+            context.Problems.Add($"{executable} (pid {pid}): {problem}");
         }
 
         return fields;

@@ -104,7 +104,7 @@ export function EnrollmentPage() {
       />
       <div className="mt-6 grid items-start gap-6 lg:grid-cols-2">
         <AssetGroups tenantId={tenantId} groups={groups} />
-        <CollectionPolicy tenantId={tenantId} />
+        <CollectionPolicy tenantId={tenantId} groups={groups.data ?? []} />
       </div>
       {creating && (
         <CreateEnrollmentToken
@@ -197,14 +197,17 @@ const minutesField = z
   .max(maxIntervalSeconds / 60, "At most 10080 minutes (a week).");
 const policySchema = z.object(Object.fromEntries(categories.map((c) => [c.id, minutesField])) as Record<string, typeof minutesField>);
 
-function CollectionPolicy({ tenantId }: { tenantId: string }) {
+function CollectionPolicy({ tenantId, groups }: { tenantId: string; groups: Schemas["AssetGroupResponse"][] }) {
   const queryClient = useQueryClient();
   const toast = useToast();
   const headingId = useId();
-  const queryKey = ["collection-policy", tenantId];
+  // "" is the tenant's own policy; a group's policy overrides it for the group's agents.
+  const [groupId, setGroupId] = useState("");
+  const scope = groupId === "" ? {} : { groupId };
+  const queryKey = ["collection-policy", tenantId, groupId];
   const policy = useQuery({
     queryKey,
-    queryFn: async () => unwrap(await api.GET("/api/v1/tenants/{tenantId}/collection-policy", { params: { path: { tenantId } } })),
+    queryFn: async () => unwrap(await api.GET("/api/v1/tenants/{tenantId}/collection-policy", { params: { path: { tenantId }, query: scope } })),
   });
   const form = useApiForm(policySchema, {});
   const { errors, isSubmitting, isDirty } = form.formState;
@@ -215,9 +218,12 @@ function CollectionPolicy({ tenantId }: { tenantId: string }) {
 
   const submit = form.submitWith(async (minutes) => {
     const intervalSeconds = Object.fromEntries(Object.entries(minutes).map(([category, value]) => [category, Math.round(value * 60)]));
-    const saved = unwrap(await api.PUT("/api/v1/tenants/{tenantId}/collection-policy", { params: { path: { tenantId } }, body: { intervalSeconds } }));
+    const saved = unwrap(
+      await api.PUT("/api/v1/tenants/{tenantId}/collection-policy", { params: { path: { tenantId } }, body: { intervalSeconds, ...scope } }),
+    );
     queryClient.setQueryData(queryKey, saved);
-    toast.show("Collection policy saved. Agents receive it with their next check-in.");
+    const target = groups.find((g) => g.id === groupId)?.name;
+    toast.show(`Collection policy ${target ? `for ${target} ` : ""}saved. Agents receive it with their next check-in.`);
   });
 
   return (
@@ -225,11 +231,23 @@ function CollectionPolicy({ tenantId }: { tenantId: string }) {
       <h2 id={headingId} className="text-base font-semibold">
         Collection policy
       </h2>
-      <p className="mb-3 text-sm text-muted">How often every agent of this tenant collects each category, in minutes (1 to 10080).</p>
+      <p className="mb-3 text-sm text-muted">
+        How often agents collect each category, in minutes (1 to 10080). A group's saved policy replaces the tenant's for the agents in it.
+      </p>
+      <FormField label="Applies to">
+        <select className={inputClass} value={groupId} onChange={(e) => setGroupId(e.target.value)}>
+          <option value="">Every agent of this tenant</option>
+          {groups.map((g) => (
+            <option key={g.id} value={g.id}>
+              Group {g.name}
+            </option>
+          ))}
+        </select>
+      </FormField>
       {policy.isPending && <Spinner />}
       {policy.isError && <ErrorState error={policy.error} onRetry={() => policy.refetch()} />}
       {policy.data && (
-        <form className="grid gap-3 sm:grid-cols-2" onSubmit={submit} noValidate>
+        <form className="mt-3 grid gap-3 sm:grid-cols-2" onSubmit={submit} noValidate>
           {categories.map((c) => (
             <FormField
               key={c.id}
