@@ -7,6 +7,7 @@ using Tenantra.Core;
 using Tenantra.Core.Agents;
 using Tenantra.Core.Audit;
 using Tenantra.Core.Identity;
+using Tenantra.Core.Jobs;
 using Tenantra.Core.Platform;
 using Tenantra.Core.Tenancy;
 
@@ -38,6 +39,7 @@ public sealed class TenantraDbContext(DbContextOptions<TenantraDbContext> option
     public DbSet<AssetState> AssetStates => Set<AssetState>();
     public DbSet<CollectionInterval> CollectionIntervals => Set<CollectionInterval>();
     public DbSet<PayloadKey> PayloadKeys => Set<PayloadKey>();
+    public DbSet<Job> Jobs => Set<Job>();
 
     public TenantScope Scope => scope;
 

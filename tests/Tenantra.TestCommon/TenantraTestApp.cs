@@ -44,9 +44,10 @@ public sealed class TenantraTestApp : IAsyncDisposable
     /// The app over a fresh database, on the in-memory test server; with <paramref name="listenOnLoopback"/>,
     /// on real HTTP at a free port of 127.0.0.1 instead (<see cref="ListeningAddress"/>), for a real agent
     /// process to talk to. With <paramref name="database"/>, over that database, left in place on disposal
-    /// (to restart a server on the same data).
+    /// (to restart a server on the same data). <paramref name="services"/> adds test services (e.g. job handlers).
     /// </summary>
-    public static async Task<TenantraTestApp> StartAsync(IDictionary<string, string?>? settings = null, bool listenOnLoopback = false, TestDatabase? database = null, int port = 0)
+    public static async Task<TenantraTestApp> StartAsync(
+        IDictionary<string, string?>? settings = null, bool listenOnLoopback = false, TestDatabase? database = null, int port = 0, Action<IServiceCollection>? services = null)
     {
         var ownsDatabase = database is null;
         database ??= await TestDatabase.CreateAsync();
@@ -75,6 +76,7 @@ public sealed class TenantraTestApp : IAsyncDisposable
 
         builder.Configuration.AddInMemoryCollection(all);
         builder.AddTenantraServices();
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync();
         var testApp = new TenantraTestApp(app, database, ownsDatabase)

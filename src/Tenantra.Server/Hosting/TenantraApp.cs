@@ -11,6 +11,7 @@ using Tenantra.Server.Agents;
 using Tenantra.Server.Audit;
 using Tenantra.Server.Identity;
 using Tenantra.Server.Platform;
+using Tenantra.Server.Platform.Jobs;
 using Tenantra.Server.Platform.Metrics;
 using Tenantra.Server.Platform.Workers;
 using Tenantra.Server.Tenancy;
@@ -102,12 +103,14 @@ public static class TenantraApp
             .Configure<DatabaseXmlRepository>((o, repository) => o.XmlRepository = repository);
 
         services.AddSingleton<WorkerRegistry>();
+        services.AddScoped<JobQueue>();
         services.AddSingleton<Bootstrapper>();
         services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
         if (configuration.GetValue("Tenantra:Workers:Enabled", true))
         {
             services.AddHostedService<TenantPurgeWorker>();
             services.AddHostedService<AgentNoncePurgeWorker>();
+            services.AddHostedService<JobWorker>();
         }
     }
 

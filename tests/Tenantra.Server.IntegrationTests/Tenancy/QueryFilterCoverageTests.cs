@@ -51,6 +51,10 @@ public sealed partial class QueryFilterCoverageTests(TenantRowsFixture rows) : I
 
         // PRAGMA journal_mode=WAL on SQLite, with the migrating connection; touches no rows.
         ["src/Tenantra.Data/DatabaseMigrator.cs"] = ["ExecuteSqlRawAsync"],
+
+        // Claims jobs in one UPDATE … RETURNING (FOR UPDATE SKIP LOCKED on PostgreSQL). The jobs table is platform
+        // infrastructure, not tenant-scoped; every value is a parameter; handlers run in their job's tenant scope.
+        ["src/Tenantra.Data/Jobs/JobClaims.cs"] = ["FromSqlRaw"],
     };
 
     [Fact]

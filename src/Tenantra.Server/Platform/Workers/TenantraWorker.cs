@@ -16,6 +16,8 @@ public abstract class TenantraWorker(IServiceScopeFactory scopes, WorkerRegistry
 
     protected TimeProvider Clock => clock;
 
+    protected IServiceScopeFactory Scopes => scopes;
+
     protected abstract TimeSpan Interval { get; }
 
     protected abstract Task RunOnceAsync(IServiceProvider services, CancellationToken cancellationToken);

@@ -1,0 +1,35 @@
+using System.Text.Json;
+using Tenantra.Core.Jobs;
+using Tenantra.Data;
+
+namespace Tenantra.Server.Platform.Jobs;
+
+/// <summary>
+/// Puts work on the durable queue. <see cref="Enqueue"/> only stages the job in the caller's
+/// context: it is saved by the caller's <c>SaveChangesAsync</c>, in the same transaction as the
+/// change that caused it (the outbox rule), so a rolled-back change leaves no job behind and a
+/// committed one always has its job.
+/// </summary>
+public sealed class JobQueue(TenantraDbContext db, TimeProvider clock)
+{
+    internal static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web);
+
+    public Job Enqueue(string kind, Guid? tenantId, object payload, DateTimeOffset? runAfter = null, int priority = 0, int maxAttempts = JobRetry.DefaultMaxAttempts)
+    {
+        var now = clock.GetUtcNow();
+        var job = new Job
+        {
+            Kind = kind,
+            TenantId = tenantId,
+            Payload = JsonSerializer.Serialize(payload, payload.GetType(), PayloadJson),
+            Priority = priority,
+            MaxAttempts = maxAttempts,
+            Status = JobStatus.Pending,
+            RunAfter = runAfter ?? now,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Jobs.Add(job);
+        return job;
+    }
+}
