@@ -6,7 +6,7 @@ public sealed record PdfExportOptions
     /// <summary>The WeasyPrint command (Debian package <c>weasyprint</c>); a bare name is looked up on PATH.</summary>
     public string WeasyPrintPath { get; init; } = "weasyprint";
 
-    /// <summary>How long one conversion may take before WeasyPrint is killed (10,000 rows take about 40 s on one core).</summary>
+    /// <summary>How long one conversion may take before WeasyPrint is killed (10,000 rows took 33–45 s here; docs/exports.md).</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
