@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Tenantra.Core;
 using Tenantra.Core.Agents;
 using Tenantra.Core.Audit;
+using Tenantra.Core.Exports;
 using Tenantra.Core.Identity;
 using Tenantra.Core.Jobs;
 using Tenantra.Core.Platform;
@@ -40,6 +41,7 @@ public sealed class TenantraDbContext(DbContextOptions<TenantraDbContext> option
     public DbSet<CollectionInterval> CollectionIntervals => Set<CollectionInterval>();
     public DbSet<PayloadKey> PayloadKeys => Set<PayloadKey>();
     public DbSet<Job> Jobs => Set<Job>();
+    public DbSet<ExportFile> ExportFiles => Set<ExportFile>();
 
     public TenantScope Scope => scope;
 

@@ -31,43 +31,13 @@ public static class AuditEndpoints
     private static async Task<Ok<Paged<AuditRecordResponse>>> List(
         Guid tenantId, [AsParameters] PageRequest page, string? action, EnumFilter<AuditOutcome>? outcome, Guid? actorUserId, DateTimeOffset? from, DateTimeOffset? to, TenantraDbContext db)
     {
-        var newestFirst = page.Sort is null or "-occurredAt";
-        if (newestFirst && action is null && outcome is null && actorUserId is null && from is null && to is null && page.Search is null)
+        var filter = new AuditRecordFilter(action, outcome?.Value, actorUserId, from, to, page.Search);
+        if (page.Sort is null or "-occurredAt" && filter.IsEmpty)
         {
             return TypedResults.Ok(await UnfilteredPageAsync(db, tenantId, page));
         }
 
-        var query = db.AuditRecords.Where(r => r.TenantId == tenantId);
-        if (action is not null)
-        {
-            query = query.Where(r => r.Action.StartsWith(action));
-        }
-
-        if (outcome is { Value: var wanted })
-        {
-            query = query.Where(r => r.Outcome == wanted);
-        }
-
-        if (actorUserId is not null)
-        {
-            query = query.Where(r => r.ActorUserId == actorUserId);
-        }
-
-        if (from is not null)
-        {
-            query = query.Where(r => r.OccurredAt >= from.Value.ToUniversalTime());
-        }
-
-        if (to is not null)
-        {
-            query = query.Where(r => r.OccurredAt < to.Value.ToUniversalTime());
-        }
-
-        if (page.Search is { } search)
-        {
-            query = query.Where(r => (r.ActorName != null && r.ActorName.Contains(search)) || (r.TargetId != null && r.TargetId.Contains(search)));
-        }
-
+        var query = filter.Apply(db.AuditRecords.Where(r => r.TenantId == tenantId));
         return TypedResults.Ok(await Responses(s_sortKeys.Apply(query, page.Sort)).ToPageAsync(page));
     }
 

@@ -9,6 +9,7 @@ using Tenantra.Core.Security;
 using Tenantra.Data;
 using Tenantra.Server.Agents;
 using Tenantra.Server.Audit;
+using Tenantra.Server.Exports;
 using Tenantra.Server.Identity;
 using Tenantra.Server.Platform;
 using Tenantra.Server.Platform.Jobs;
@@ -104,6 +105,11 @@ public static class TenantraApp
 
         services.AddSingleton<WorkerRegistry>();
         services.AddScoped<JobQueue>();
+        services.AddSingleton<ExportStorage>();
+        services.AddSingleton(new PdfExportOptions { WeasyPrintPath = configuration["Tenantra:Exports:WeasyPrintPath"] ?? "weasyprint" });
+        services.AddScoped<ExportAccess>();
+        services.AddJobHandler<ExportJobHandler>(ExportJobHandler.Kind);
+        services.AddExportDataset<AuditRecordsExport>(AuditRecordsExport.DatasetKey);
         services.AddSingleton<Bootstrapper>();
         services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
         if (configuration.GetValue("Tenantra:Workers:Enabled", true))
@@ -137,6 +143,7 @@ public static class TenantraApp
         app.MapMetrics();
         app.MapPlatformEndpoints();
         app.MapAuthEndpoints();
+        app.MapExportEndpoints();
         app.MapTenantEndpoints();
         app.MapUserEndpoints();
         app.MapMembershipEndpoints();

@@ -318,6 +318,7 @@ public sealed partial class BadInputSweepTests(BadInputSweepFixture fixture, ITe
             _ when bare == typeof(Guid) => FieldKind.Id,
             _ when bare == typeof(DateTimeOffset) => FieldKind.Time,
             _ when typeof(IReadOnlyDictionary<string, int>).IsAssignableFrom(bare) => FieldKind.NumberByName,
+            _ when typeof(IReadOnlyDictionary<string, string>).IsAssignableFrom(bare) => FieldKind.TextByName,
             _ when typeof(IEnumerable<SnapshotEntry>).IsAssignableFrom(bare) => FieldKind.EntryList,
             _ when typeof(IEnumerable<string>).IsAssignableFrom(bare) => FieldKind.TextList,
             _ when typeof(IEnumerable<Guid>).IsAssignableFrom(bare) => FieldKind.IdList,
@@ -342,6 +343,7 @@ public sealed partial class BadInputSweepTests(BadInputSweepFixture fixture, ITe
                 FieldKind.Id when field.Name == "snapshotId" => Guid.CreateVersion7(),
                 FieldKind.Time => DateTimeOffset.UtcNow,
                 FieldKind.NumberByName => new JsonObject { [SnapshotCategories.Services] = 1800 },
+                FieldKind.TextByName => new JsonObject { ["action"] = "tenant." },
                 FieldKind.EntryList => new JsonArray(new JsonObject { ["kind"] = "systemd-unit", ["key"] = "sweep.service", ["fields"] = new JsonObject() }),
                 FieldKind.TextList when field.Name == "addresses" => new JsonArray("10.0.0.5"),
                 FieldKind.TextList => new JsonArray("tenant:read"),
@@ -370,16 +372,19 @@ public sealed partial class BadInputSweepTests(BadInputSweepFixture fixture, ITe
         "publicKey" or "newPublicKey" => TestAgent.PublicKeyOf(fixture.ProbeKey),
         "machineId" => "sweep-machine",
         "category" => SnapshotCategories.Services,
+        "dataset" => "audit-records",
+        "format" => "csv",
         _ => "sweep",
     };
 
     /// <summary>Whether the sweep puts long and hostile strings into the field: text, text lists and the keys of a by-name map.</summary>
-    private static bool TakesText(BodyField field) => field.Kind is FieldKind.Text or FieldKind.TextList or FieldKind.NumberByName;
+    private static bool TakesText(BodyField field) => field.Kind is FieldKind.Text or FieldKind.TextList or FieldKind.NumberByName or FieldKind.TextByName;
 
     private static JsonNode TextValue(BodyField field, string text) => field.Kind switch
     {
         FieldKind.TextList => new JsonArray(text),
         FieldKind.NumberByName => new JsonObject { [text] = 1800 },
+        FieldKind.TextByName => new JsonObject { [text] = text },
         _ => JsonValue.Create(text),
     };
 
@@ -392,6 +397,7 @@ public sealed partial class BadInputSweepTests(BadInputSweepFixture fixture, ITe
         FieldKind.Id => "not-a-guid",
         FieldKind.Time => 123,
         FieldKind.NumberByName => new JsonArray(1800),
+        FieldKind.TextByName => new JsonArray("x"),
         FieldKind.EntryList => "x",
         FieldKind.TextList => "x",
         FieldKind.IdList => new JsonArray("not-a-guid"),
@@ -412,6 +418,9 @@ public sealed partial class BadInputSweepTests(BadInputSweepFixture fixture, ITe
 
         /// <summary>An object of numbers by name (collection intervals by category).</summary>
         NumberByName,
+
+        /// <summary>An object of strings by name (an export's filters).</summary>
+        TextByName,
 
         /// <summary>Snapshot entries (their own limits are swept by the agent tests).</summary>
         EntryList,
@@ -543,6 +552,8 @@ public sealed class BadInputSweepFixture : IAsyncLifetime
             await Admin.PostAsJsonAsync($"/api/v1/tenants/{customerId}/enrollment-tokens", new { label = "sweep", assetGroupId = GroupId }), HttpStatusCode.Created);
         EnrollmentToken = enrollment.GetProperty("token").GetString()!;
         Agent = await TestAgent.EnrollAsync(App, EnrollmentToken, "sweep-agent-machine");
+        var export = await ResponseAssert.ReadAsync(
+            await Admin.PostAsJsonAsync($"/api/v1/tenants/{customerId}/exports", new { dataset = "audit-records", format = "csv" }), HttpStatusCode.Accepted);
         CustomerId = customerId;
 
         RouteValues["mspId"] = mspId.ToString();
@@ -553,6 +564,7 @@ public sealed class BadInputSweepFixture : IAsyncLifetime
         RouteValues["tokenId"] = token.GetProperty("apiToken").GetProperty("id").GetString()!;
         RouteValues["enrollment-tokens/tokenId"] = enrollment.GetProperty("enrollmentToken").GetProperty("id").GetString()!;
         RouteValues["assetId"] = Agent.AgentId.ToString();
+        RouteValues["exportId"] = export.GetProperty("id").GetString()!;
         RouteValues["key"] = "audit";
         RouteValues["category"] = SnapshotCategories.Services;
     }

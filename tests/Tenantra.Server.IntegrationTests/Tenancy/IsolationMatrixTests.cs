@@ -392,7 +392,7 @@ public sealed record MatrixRoute(string Method, RouteEndpoint Endpoint)
     public bool IsAgentRoute => Template.StartsWith("/api/v1/agent/", StringComparison.Ordinal);
 
     /// <summary>Names one object of its tenant in the path (a user, a membership, an invitation, a token, an asset).</summary>
-    public bool NamesAnObject => Endpoint.RoutePattern.Parameters.Any(p => p.Name is "userId" or "membershipId" or "invitationId" or "tokenId" or "assetId");
+    public bool NamesAnObject => Endpoint.RoutePattern.Parameters.Any(p => p.Name is "userId" or "membershipId" or "invitationId" or "tokenId" or "assetId" or "exportId");
 
     /// <summary>Its body names an asset group, which must be one of the route's tenant.</summary>
     public bool TakesAnAssetGroup => BodyType?.GetProperty("GroupId") is not null || BodyType?.GetProperty("AssetGroupId") is not null;
@@ -412,7 +412,7 @@ public sealed record MatrixRoute(string Method, RouteEndpoint Endpoint)
 /// </summary>
 public sealed record Targets(
     Guid TenantId, Guid MspId, Guid UserId, Guid MembershipId, Guid InvitationId, Guid TokenId, string Email,
-    Guid AssetId, Guid GroupId, Guid EnrollmentTokenId, string EnrollmentToken, string MachineId);
+    Guid AssetId, Guid GroupId, Guid EnrollmentTokenId, string EnrollmentToken, string MachineId, Guid ExportId);
 
 /// <summary>
 /// A tenant's agent data, made through the API and a real agent: an asset group, an enrollment
@@ -457,6 +457,8 @@ public sealed partial class IsolationMatrixFixture : IAsyncLifetime
     public Guid B1 { get; private set; }
 
     public Guid BInvitationId { get; private set; }
+
+    public Guid BExportId { get; private set; }
 
     public Guid BTokenId { get; private set; }
 
@@ -530,7 +532,7 @@ public sealed partial class IsolationMatrixFixture : IAsyncLifetime
     /// <summary>Tenant A's own ids for a principal: its customer A1, its MSP, itself, A1's agent data.</summary>
     public Targets ATargets(MatrixPrincipal principal) =>
         new(A1, MspA, principal.User.Id, principal.User.MembershipId, Guid.NewGuid(), Guid.NewGuid(), principal.User.Email,
-            AAgents.Agent.AgentId, AAgents.GroupId, AAgents.EnrollmentTokenId, AAgents.EnrollmentToken, ANewMachineId);
+            AAgents.Agent.AgentId, AAgents.GroupId, AAgents.EnrollmentTokenId, AAgents.EnrollmentToken, ANewMachineId, Guid.NewGuid());
 
     /// <summary>A check-in as the seeding agents send it (sending it again changes nothing but the time last seen).</summary>
     public static HeartbeatRequest HeartbeatOf(string hostname) => new("0.1.0", hostname, "linux", "Debian 12", 3600, ["10.0.0.5"], 0);
@@ -547,6 +549,7 @@ public sealed partial class IsolationMatrixFixture : IAsyncLifetime
             "tokenId" when route.Template.Contains("/enrollment-tokens/", StringComparison.Ordinal) => targets.EnrollmentTokenId.ToString(),
             "tokenId" => targets.TokenId.ToString(),
             "assetId" => targets.AssetId.ToString(),
+            "exportId" => targets.ExportId.ToString(),
             "key" => "audit",
             "category" => SnapshotCategories.Services,
             var name => throw new InvalidOperationException($"{route} has the route parameter {{{name}}}; teach the isolation matrix which of B's ids goes there."),
@@ -669,9 +672,12 @@ public sealed partial class IsolationMatrixFixture : IAsyncLifetime
         using var mspAdmin = await App.SignInAsync(bMspAdmin.Email);
         await ReadAsync(await mspAdmin.PutAsJsonAsync($"/api/v1/tenants/{B1}/features/audit", new { enabled = false }));
         BAgents = await SeedAgentsAsync(admin, B1, "bravo");
+        var export = await ReadAsync(await admin.PostAsJsonAsync($"/api/v1/tenants/{B1}/exports", new { dataset = "audit-records", format = "csv" }));
+        BExportId = export.GetProperty("id").GetGuid();
 
         BTargets = new Targets(B1, MspB, bAdmin.Id, bAdmin.MembershipId, BInvitationId, BTokenId, bAdmin.Email,
-            BAgents.Agent.AgentId, BAgents.GroupId, BAgents.EnrollmentTokenId, $"{EnrollmentTokenEndpoints.TokenPrefix}{BAgents.EnrollmentTokenId:N}", BAgents.MachineId);
+            BAgents.Agent.AgentId, BAgents.GroupId, BAgents.EnrollmentTokenId, $"{EnrollmentTokenEndpoints.TokenPrefix}{BAgents.EnrollmentTokenId:N}", BAgents.MachineId,
+            BExportId);
         _bSecrets.AddRange(
         [
             ("MSP id", MspB.ToString()), ("customer id", B1.ToString()), ("admin user id", bAdmin.Id.ToString()),
@@ -763,6 +769,8 @@ public sealed partial class IsolationMatrixFixture : IAsyncLifetime
                 "OsVersion" => "Debian 12",
                 "AgentVersion" => "0.1.0",
                 "Category" => SnapshotCategories.Services,
+                "Dataset" => "audit-records",
+                "Format" => "csv",
                 _ => targets.TenantId.ToString(),
             };
         }
@@ -795,6 +803,11 @@ public sealed partial class IsolationMatrixFixture : IAsyncLifetime
         if (value == typeof(long))
         {
             return 7L;
+        }
+
+        if (value == typeof(IReadOnlyDictionary<string, string>))
+        {
+            return new Dictionary<string, string> { ["actorUserId"] = targets.UserId.ToString(), ["q"] = targets.Email };
         }
 
         if (value == typeof(IReadOnlyDictionary<string, int>))

@@ -72,7 +72,7 @@ public sealed partial class QueryFilterCoverageTests(TenantRowsFixture rows) : I
         });
 
         Assert.Equal(
-            ["AgentNonce", "ApiToken", "Asset", "AssetGroup", "AssetState", "AuditChainHead", "AuditRecord", "CollectionInterval", "EnrollmentToken", "FeatureOverride", "Invitation", "SnapshotRecord"],
+            ["AgentNonce", "ApiToken", "Asset", "AssetGroup", "AssetState", "AuditChainHead", "AuditRecord", "CollectionInterval", "EnrollmentToken", "ExportFile", "FeatureOverride", "Invitation", "SnapshotRecord"],
             declared);
         Assert.Equal(declared, mapped);
         Assert.Empty(unfiltered);

@@ -36,6 +36,7 @@ public sealed class TenantRowsFixture : IAsyncLifetime
         ["snapshots"] = 1,
         ["asset_states"] = 1,
         ["collection_intervals"] = 1,
+        ["export_files"] = 1,
     };
 
     private readonly Dictionary<Guid, (string TokenHash, string InvitationHash)> _secrets = [];
@@ -154,6 +155,7 @@ public sealed class TenantRowsFixture : IAsyncLifetime
                 EntriesJson = "[]",
             });
             db.CollectionIntervals.Add(new CollectionInterval { TenantId = tenantId, Category = "processes", Seconds = 600 });
+            db.ExportFiles.Add(new Core.Exports.ExportFile { TenantId = tenantId, Dataset = "audit-records", Format = "csv", CreatedAt = DateTimeOffset.UtcNow, ExpiresAt = DateTimeOffset.UtcNow.AddDays(7) });
             return await db.SaveChangesAsync();
         });
         return (SecretTokens.Hash(token), SecretTokens.Hash(invitation));

@@ -329,6 +329,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tenants/{tenantId}/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's exports in the tenant, newest first
+         * @description Paged; only exports of datasets the caller may still read.
+         */
+        get: operations["ListExports"];
+        put?: never;
+        /**
+         * Start an export
+         * @description `dataset` (e.g. `audit-records`), `format` (csv, json, pdf — at most 10,000 rows — or zip: CSV and JSON with a SHA-256 manifest), `filters` as the dataset's list takes them. Answers 202; follow `status` and `rowsWritten`.
+         */
+        post: operations["CreateExport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/exports/{exportId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One export and its progress */
+        get: operations["GetExport"];
+        put?: never;
+        post?: never;
+        /** Delete an export and its file */
+        delete: operations["DeleteExport"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/exports/{exportId}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a ready export
+         * @description The file as written; its SHA-256 is in the export. Each download is audited.
+         */
+        get: operations["DownloadExport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/msps": {
         parameters: {
             query?: never;
@@ -1109,6 +1171,13 @@ export interface components {
             /** Format: uuid */
             assetGroupId?: null | string;
         };
+        CreateExportRequest: {
+            dataset?: null | string;
+            format?: null | string;
+            filters?: null | {
+                [key: string]: string;
+            };
+        };
         CreateInvitationRequest: {
             email?: null | string;
             role?: null | components["schemas"]["Role"];
@@ -1199,6 +1268,33 @@ export interface components {
             assetGroupId: null | string;
             /** Format: date-time */
             revokedAt: null | string;
+        };
+        /** @description An export and its progress: status is queued, running, ready, failed or expired. */
+        ExportResponse: {
+            /** Format: uuid */
+            id: string;
+            dataset: string;
+            title: string;
+            format: string;
+            filters: {
+                [key: string]: string;
+            };
+            status: string;
+            /** Format: int64 */
+            rowsWritten: number;
+            /** Format: int64 */
+            rows: null | number;
+            /** Format: int64 */
+            sizeBytes: null | number;
+            sha256: null | string;
+            error: null | string;
+            fileName: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            completedAt: null | string;
+            /** Format: date-time */
+            expiresAt: string;
         };
         FeatureFlag: {
             key: string;
@@ -1330,6 +1426,15 @@ export interface components {
         };
         PagedOfEnrollmentTokenResponse: {
             items: components["schemas"]["EnrollmentTokenResponse"][];
+            /** Format: int32 */
+            page: number;
+            /** Format: int32 */
+            pageSize: number;
+            /** Format: int32 */
+            total: number;
+        };
+        PagedOfExportResponse: {
+            items: components["schemas"]["ExportResponse"][];
             /** Format: int32 */
             page: number;
             /** Format: int32 */
@@ -2012,6 +2117,142 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
+            };
+        };
+    };
+    ListExports: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                q?: string;
+                sort?: string;
+            };
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PagedOfExportResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    CreateExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateExportRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    GetExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                exportId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportResponse"];
+                };
+            };
+        };
+    };
+    DeleteExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                exportId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    DownloadExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                exportId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

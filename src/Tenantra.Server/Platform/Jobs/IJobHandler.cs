@@ -20,20 +20,24 @@ public interface IJobHandler
 public sealed class PermanentJobFailureException(string message) : Exception(message);
 
 /// <summary>One run of one job, as its handler sees it.</summary>
-public sealed class JobRun(Job job, string owner, IServiceProvider services, TimeProvider clock)
+public sealed class JobRun(Job job, string owner, IServiceScopeFactory scopes, TimeProvider clock)
 {
     public Job Job => job;
 
     public T Payload<T>() => JsonSerializer.Deserialize<T>(job.Payload, JobQueue.PayloadJson)
         ?? throw new PermanentJobFailureException($"The payload of job {job.Id} is empty.");
 
-    /// <summary>Records progress for progress bars (and renews nothing: the worker renews the lease).</summary>
+    /// <summary>
+    /// Records progress for progress bars, on its own connection (the handler's context may be busy
+    /// streaming). It renews nothing: the worker renews the lease.
+    /// </summary>
     public async Task ReportProgressAsync(long done, long total, CancellationToken cancellationToken)
     {
         job.ProgressDone = done;
         job.ProgressTotal = total;
         var now = clock.GetUtcNow();
-        await services.GetRequiredService<TenantraDbContext>().Jobs
+        await using var scope = scopes.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<TenantraDbContext>().Jobs
             .Where(j => j.Id == job.Id && j.LeaseOwner == owner && j.Status == JobStatus.Running)
             .ExecuteUpdateAsync(s => s.SetProperty(j => j.ProgressDone, done).SetProperty(j => j.ProgressTotal, total).SetProperty(j => j.UpdatedAt, now), cancellationToken);
     }

@@ -61,7 +61,7 @@ public sealed class JobWorker(
             await using var scope = job.TenantId is { } tenantId ? tenantScopes.Enter(tenantId) : Scopes.CreateAsyncScope();
             var handler = scope.ServiceProvider.GetKeyedService<IJobHandler>(job.Kind)
                 ?? throw new PermanentJobFailureException($"No handler is registered for jobs of kind \"{job.Kind}\".");
-            var result = await handler.RunAsync(new JobRun(job, _owner, scope.ServiceProvider, Clock), leaseLost.Token);
+            var result = await handler.RunAsync(new JobRun(job, _owner, Scopes, Clock), leaseLost.Token);
             await FinishAsync(job, JobStatus.Succeeded, result, error: null, CancellationToken.None);
         }
         catch (OperationCanceledException) when (leaseLost.IsCancellationRequested)

@@ -9,7 +9,7 @@ namespace Tenantra.Server.Platform.Workers;
 /// <summary>
 /// Purges tenants whose deletion grace period is over, and the customers of a purged MSP (one
 /// level per round): each inside its own tenant scope, it removes memberships, invitations, API
-/// tokens and everything of its agents (assets, snapshots, tokens, groups, policy) and marks the
+/// tokens, exports (rows and files) and everything of its agents (assets, snapshots, tokens, groups, policy) and marks the
 /// tenant purged. The audit trail stays (it is append-only; the retention
 /// feature archives it under policy).
 /// </summary>
@@ -61,6 +61,12 @@ public sealed class TenantPurgeWorker(IServiceScopeFactory scopes, WorkerRegistr
         await db.Assets.Where(a => a.TenantId == tenantId).ExecuteDeleteAsync(cancellationToken);
         await db.AssetGroups.Where(g => g.TenantId == tenantId).ExecuteDeleteAsync(cancellationToken);
         await db.CollectionIntervals.Where(c => c.TenantId == tenantId).ExecuteDeleteAsync(cancellationToken);
+        await db.ExportFiles.Where(e => e.TenantId == tenantId).ExecuteDeleteAsync(cancellationToken);
+        var exports = tenantServices.GetRequiredService<Exports.ExportStorage>().DirectoryOf(tenantId);
+        if (Directory.Exists(exports))
+        {
+            Directory.Delete(exports, recursive: true);
+        }
         tenant.Status = TenantStatus.Purged;
         await tenantServices.GetRequiredService<AuditWriter>().StageAsync(tenantId, new AuditEvent("tenant.purged", "tenant", tenantId) { ActorName = "system" });
         await db.SaveChangesAsync(cancellationToken);
