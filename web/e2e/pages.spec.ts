@@ -42,6 +42,7 @@ test("MSP admin pages", async ({ page }) => {
     ["invitations", `/t/${contosoId}/invitations`, "Invitations"],
     ["api-tokens", `/t/${contosoId}/api-tokens`, "API tokens"],
     ["audit", `/t/${contosoId}/audit`, "Audit trail"],
+    ["exports", `/t/${contosoId}/exports`, "Exports"],
     ["tenant-settings", `/t/${contosoId}/settings`, "Tenant settings"],
     ["account", "/account", "Your account"],
   ];

@@ -26,6 +26,7 @@ const AssetDetailPage = lazy(() => import("./features/assets/AssetDetailPage").t
 const EnrollmentPage = lazy(() => import("./features/assets/EnrollmentPage").then((m) => ({ default: m.EnrollmentPage })));
 const ApiTokensPage = lazy(() => import("./features/api-tokens/ApiTokensPage").then((m) => ({ default: m.ApiTokensPage })));
 const AuditPage = lazy(() => import("./features/audit/AuditPage").then((m) => ({ default: m.AuditPage })));
+const ExportsPage = lazy(() => import("./features/exports/ExportsPage").then((m) => ({ default: m.ExportsPage })));
 const SystemStatusPage = lazy(() => import("./features/system/SystemStatusPage").then((m) => ({ default: m.SystemStatusPage })));
 
 export function createQueryClient() {
@@ -118,6 +119,7 @@ const router = createBrowserRouter([
               page("memberships", <MembershipsPage />),
               page("api-tokens", <ApiTokensPage />),
               page("audit", <AuditPage />),
+              page("exports", <ExportsPage />),
               page("settings", <TenantSettingsPage />),
               page("system", <SystemStatusPage />),
             ],

@@ -17,6 +17,7 @@ public static class FeatureCatalog
         new("users", "Users and invitations", Permission.UsersRead, true),
         new("api-tokens", "API tokens", Permission.TokensManage, true),
         new("audit", "Audit trail", Permission.AuditRead, true),
+        new("exports", "Exports", Permission.TenantRead, true),
         new("msps", "MSPs", Permission.MspsManage, true),
         new("system", "System status", Permission.SystemRead, true),
     ];

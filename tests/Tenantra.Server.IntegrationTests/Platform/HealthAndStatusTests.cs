@@ -82,9 +82,10 @@ public sealed partial class HealthAndStatusTests(HealthAndStatusFixture fixture)
 
         var features = await FeaturesAsync(viewer, fixture.CustomerId);
 
-        Assert.Equal(["api-tokens", "assets", "audit", "customers", "enrollment", "msps", "system", "tenant", "users"], features.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["api-tokens", "assets", "audit", "customers", "enrollment", "exports", "msps", "system", "tenant", "users"], features.Keys.Order(StringComparer.Ordinal));
         Assert.True(features["tenant"]);
         Assert.True(features["assets"]);
+        Assert.True(features["exports"]);
         Assert.False(features["enrollment"]);
         Assert.False(features["users"]);
         Assert.False(features["audit"]);

@@ -22,6 +22,7 @@ export function statusTone(status: string): BadgeTone {
     case "open":
     case "accepted":
     case "success":
+    case "ready":
       return "ok";
     case "suspended":
     case "expired":
@@ -33,6 +34,7 @@ export function statusTone(status: string): BadgeTone {
     case "failure":
     case "denied":
     case "purged":
+    case "failed":
       return "danger";
     default:
       return "neutral";

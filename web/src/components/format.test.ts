@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration } from "./format";
+import { formatBytes, formatDuration } from "./format";
 
 describe("formatDuration", () => {
   it("names the largest unit and the next one when it is not zero", () => {
@@ -14,5 +14,15 @@ describe("formatDuration", () => {
   it("says 0 s for nothing or less", () => {
     expect(formatDuration(0)).toBe("0 s");
     expect(formatDuration(-5)).toBe("0 s");
+  });
+});
+
+describe("formatBytes", () => {
+  it("uses the largest binary unit with one decimal below ten", () => {
+    expect(formatBytes(0)).toBe("0 B");
+    expect(formatBytes(1023)).toBe("1023 B");
+    expect(formatBytes(1024)).toBe("1.0 KiB");
+    expect(formatBytes(1_263_443)).toBe("1.2 MiB");
+    expect(formatBytes(52 * 1024 * 1024)).toBe("52 MiB");
   });
 });

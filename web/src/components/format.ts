@@ -20,3 +20,15 @@ export function formatDuration(totalSeconds: number): string {
   const minor = next ? Math.floor((seconds % size) / next[1]) : 0;
   return next && minor > 0 ? `${Math.floor(seconds / size)} ${unit} ${minor} ${next[0]}` : `${Math.floor(seconds / size)} ${unit}`;
 }
+
+/** A size in bytes in the largest binary unit that keeps it at 1 or more, e.g. "1.2 MiB", "512 B". */
+export function formatBytes(bytes: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let value = Math.max(0, bytes);
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}

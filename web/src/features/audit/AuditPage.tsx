@@ -12,6 +12,7 @@ import { inputClass } from "../../components/FormField";
 import { PageHeader } from "../../components/PageHeader";
 import type { ListParams } from "../../components/useListParams";
 import { useServerList } from "../../components/useServerList";
+import { RequestExport } from "../exports/RequestExport";
 import { useTenantId } from "../shell/tenant";
 
 type AuditRecord = Schemas["AuditRecordResponse"];
@@ -26,6 +27,7 @@ export function AuditPage() {
     unwrap(await api.GET("/api/v1/tenants/{tenantId}/audit-records", { params: { path: { tenantId }, query: toApiQuery(query) } }));
   const list = useServerList(["audit", tenantId], fetchPage, filterNames, "-occurredAt");
   const params = list.params;
+  const [exporting, setExporting] = useState(false);
   const verify = useMutation({
     mutationFn: async () => unwrap(await api.POST("/api/v1/tenants/{tenantId}/audit-records/verify", { params: { path: { tenantId } } })),
   });
@@ -49,9 +51,12 @@ export function AuditPage() {
         title="Audit trail"
         description="Every change and sign-in in this tenant, chained by SHA-256 so that an edit or deletion is detectable."
         actions={
-          <Button busy={verify.isPending} onClick={() => verify.mutate()}>
-            Verify chain
-          </Button>
+          <>
+            <Button onClick={() => setExporting(true)}>Export…</Button>
+            <Button busy={verify.isPending} onClick={() => verify.mutate()}>
+              Verify chain
+            </Button>
+          </>
         }
       />
       {verify.isError && <Alert tone="error">{problemMessage(verify.error)}</Alert>}
@@ -94,6 +99,15 @@ export function AuditPage() {
           ],
         }}
       />
+      {exporting && (
+        <RequestExport
+          tenantId={tenantId}
+          dataset="audit-records"
+          title="Audit trail"
+          filters={{ ...toApiQuery(params.query), page: undefined, pageSize: undefined, sort: undefined }}
+          onClose={() => setExporting(false)}
+        />
+      )}
     </>
   );
 }

@@ -24,6 +24,7 @@ export const navItems: NavItem[] = [
   { path: "memberships", label: "Memberships", feature: "users" },
   { path: "api-tokens", label: "API tokens", feature: "api-tokens" },
   { path: "audit", label: "Audit trail", feature: "audit" },
+  { path: "exports", label: "Exports", feature: "exports" },
   { path: "settings", label: "Tenant settings", feature: "tenant" },
   { path: "system", label: "System status", feature: "system", kinds: ["platform"] },
 ];
