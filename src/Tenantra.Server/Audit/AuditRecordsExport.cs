@@ -9,7 +9,10 @@ using Tenantra.Server.Platform;
 
 namespace Tenantra.Server.Audit;
 
-/// <summary>The audit trail as an export: the list's filters, oldest first, read a thousand records at a time by sequence.</summary>
+/// <summary>
+/// The audit trail as an export: the list's filters, oldest first, read a thousand records at a time
+/// by sequence (untracked, so memory stays flat however long the trail).
+/// </summary>
 public sealed class AuditRecordsExport : IExportDataset
 {
     public const string DatasetKey = "audit-records";
@@ -56,7 +59,7 @@ public sealed class AuditRecordsExport : IExportDataset
         var after = 0L;
         while (true)
         {
-            var batch = await filter.Apply(db.AuditRecords.Where(r => r.TenantId == tenantId && r.Sequence > after))
+            var batch = await filter.Apply(db.AuditRecords.AsNoTracking().Where(r => r.TenantId == tenantId && r.Sequence > after))
                 .OrderBy(r => r.Sequence).Take(BatchSize).ToListAsync(cancellationToken);
             foreach (var r in batch)
             {
@@ -74,7 +77,6 @@ public sealed class AuditRecordsExport : IExportDataset
             }
 
             after = batch[^1].Sequence;
-            db.ChangeTracker.Clear();
         }
     }
 }

@@ -19,7 +19,7 @@ public sealed class ExportJobHandler(TenantraDbContext db, IServiceProvider serv
     public async Task<string?> RunAsync(JobRun run, CancellationToken cancellationToken)
     {
         var exportId = run.Payload<Payload>().ExportId;
-        var export = await db.ExportFiles.AsTracking().SingleOrDefaultAsync(e => e.Id == exportId, cancellationToken);
+        var export = await db.ExportFiles.SingleOrDefaultAsync(e => e.Id == exportId, cancellationToken);
         if (export is null)
         {
             return null; // deleted before it was written: nothing to do
@@ -60,11 +60,10 @@ public sealed class ExportJobHandler(TenantraDbContext db, IServiceProvider serv
         }
 
         await progress.FlushAsync(rows, cancellationToken);
-        export.Rows = rows;
-        export.SizeBytes = size;
-        export.Sha256 = sha256;
-        export.CompletedAt = clock.GetUtcNow();
-        await db.SaveChangesAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        await db.ExportFiles.Where(e => e.Id == exportId).ExecuteUpdateAsync(
+            s => s.SetProperty(e => e.Rows, rows).SetProperty(e => e.SizeBytes, size).SetProperty(e => e.Sha256, sha256).SetProperty(e => e.CompletedAt, now),
+            cancellationToken);
         return null;
     }
 

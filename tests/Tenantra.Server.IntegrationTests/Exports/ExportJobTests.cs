@@ -89,6 +89,36 @@ public sealed class ExportJobTests
     }
 
     [Fact]
+    public async Task A_trail_longer_than_one_read_batch_is_exported_whole_and_recorded()
+    {
+        var (app, tenant, admin, _) = await StartAsync();
+        await using var _ = app;
+        using var __ = admin;
+        const int count = 2_500; // the dataset reads 1,000 records at a time
+        await app.InTenantAsync(tenant, async services =>
+        {
+            var db = services.GetRequiredService<TenantraDbContext>();
+            for (var i = 0; i < count; i++)
+            {
+                db.StageAudit(new Core.Audit.AuditRecord { TenantId = tenant, Action = "bulk.imported", TargetId = $"item-{i}", OccurredAt = DateTimeOffset.UtcNow });
+            }
+
+            return await db.SaveChangesAsync();
+        });
+
+        var created = await ResponseAssert.ReadAsync(
+            admin.PostAsJsonAsync($"/api/v1/tenants/{tenant}/exports", new { dataset = "audit-records", format = "csv", filters = new { action = "bulk." } }),
+            HttpStatusCode.Accepted);
+        var done = await WaitUntilDoneAsync(admin, tenant, created.GetProperty("id").GetString()!);
+
+        Assert.Equal(("ready", count), (done.GetProperty("status").GetString(), done.GetProperty("rows").GetInt64()));
+        var bytes = await admin.GetByteArrayAsync($"/api/v1/tenants/{tenant}/exports/{done.GetProperty("id").GetString()}/file");
+        Assert.Equal(bytes.Length, done.GetProperty("sizeBytes").GetInt64());
+        var targets = Encoding.UTF8.GetString(bytes).Split("\r\n", StringSplitOptions.RemoveEmptyEntries)[1..].Select(l => l.Split(',')[5]).ToList();
+        Assert.Equal(Enumerable.Range(0, count).Select(i => $"item-{i}"), targets);
+    }
+
+    [Fact]
     public async Task A_zip_holds_csv_and_json_with_a_manifest_whose_hashes_match()
     {
         var (app, tenant, admin, _) = await StartAsync();
