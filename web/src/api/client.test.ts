@@ -8,10 +8,7 @@ const fetchMock = vi.hoisted(() => {
 });
 
 import { api, forgetAntiforgeryToken, onSessionEnded } from "./client";
-
-function json(status: number, body: unknown) {
-  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
-}
+import { json } from "../test/http";
 
 /** The requests made, as "METHOD /path" with the antiforgery header they carried. */
 let calls: { call: string; token: string | null }[];

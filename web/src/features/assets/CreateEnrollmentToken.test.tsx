@@ -3,6 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { forgetAntiforgeryToken, type Schemas } from "../../api/client";
 import { CreateEnrollmentToken } from "./CreateEnrollmentToken";
+import { json, requestOf } from "../../test/http";
 
 // openapi-fetch keeps the `fetch` it finds when the client is created (on import), so the stub
 // must be in place before the imports above run.
@@ -11,10 +12,6 @@ const fetchMock = vi.hoisted(() => {
   vi.stubGlobal("fetch", mock);
   return mock;
 });
-
-function json(status: number, body: unknown, contentType = "application/json") {
-  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": contentType } });
-}
 
 const created: Schemas["CreatedEnrollmentTokenResponse"] = {
   enrollmentToken: {
@@ -46,7 +43,7 @@ let posted: unknown[];
 
 function serve(answer: () => Response) {
   fetchMock.mockImplementation(async (input, init) => {
-    const request = input instanceof Request ? input : new Request(new URL(String(input), globalThis.location.origin), init);
+    const request = requestOf(input, init);
     const path = new URL(request.url).pathname;
     if (path === "/api/v1/auth/antiforgery") return json(200, { token: "t", headerName: "X-XSRF-TOKEN" });
     if (request.method === "POST" && path === "/api/v1/tenants/tenant-1/enrollment-tokens") {

@@ -6,6 +6,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { forgetAntiforgeryToken } from "../../api/client";
 import { SignInPage } from "./SignInPage";
 import type { Me } from "./session";
+import { json, requestOf } from "../../test/http";
 
 // openapi-fetch keeps the `fetch` it finds when the client is created (on import), so the stub
 // must be in place before the imports above run.
@@ -27,10 +28,6 @@ const signedInUser: Me = {
   ],
 };
 
-function json(status: number, body: unknown, contentType = "application/json") {
-  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": contentType } });
-}
-
 type Handler = (request: Request) => Response | Promise<Response>;
 
 /** The requests the page made, in order, with a copy of each body. */
@@ -45,7 +42,7 @@ function serve(routes: Record<string, Handler> = {}) {
   };
   fetchMock.mockImplementation(async (input, init) => {
     // openapi-fetch passes a Request; the antiforgery fetch passes a relative URL and options.
-    const request = input instanceof Request ? input : new Request(new URL(String(input), globalThis.location.origin), init);
+    const request = requestOf(input, init);
     const path = new URL(request.url).pathname;
     const text = await request.clone().text();
     requests.push({ method: request.method, path, headers: request.headers, body: text ? JSON.parse(text) : undefined });

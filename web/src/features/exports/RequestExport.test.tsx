@@ -5,6 +5,7 @@ import { MemoryRouter } from "react-router";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { forgetAntiforgeryToken } from "../../api/client";
 import { RequestExport } from "./RequestExport";
+import { json, requestOf } from "../../test/http";
 
 // openapi-fetch keeps the `fetch` it finds when the client is created (on import): stub it first.
 const fetchMock = vi.hoisted(() => {
@@ -13,16 +14,12 @@ const fetchMock = vi.hoisted(() => {
   return mock;
 });
 
-function json(status: number, body: unknown, contentType = "application/json") {
-  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": contentType } });
-}
-
 /** The bodies POSTed to the exports endpoint, in order. */
 let posted: unknown[];
 
 function serve(answer: () => Response) {
   fetchMock.mockImplementation(async (input, init) => {
-    const request = input instanceof Request ? input : new Request(new URL(String(input), globalThis.location.origin), init);
+    const request = requestOf(input, init);
     const path = new URL(request.url).pathname;
     if (path === "/api/v1/auth/antiforgery") return json(200, { token: "t", headerName: "X-XSRF-TOKEN" });
     if (request.method === "POST" && path === "/api/v1/tenants/t-1/exports") {
