@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { forgetAntiforgeryToken, type Schemas } from "../../api/client";
 import { CreateEnrollmentToken } from "./CreateEnrollmentToken";
-import { json, requestOf } from "../../test/http";
+import { json, servePost } from "../../test/http";
 
 // openapi-fetch keeps the `fetch` it finds when the client is created (on import), so the stub
 // must be in place before the imports above run.
@@ -42,16 +42,7 @@ const groups = [
 let posted: unknown[];
 
 function serve(answer: () => Response) {
-  fetchMock.mockImplementation(async (input, init) => {
-    const request = requestOf(input, init);
-    const path = new URL(request.url).pathname;
-    if (path === "/api/v1/auth/antiforgery") return json(200, { token: "t", headerName: "X-XSRF-TOKEN" });
-    if (request.method === "POST" && path === "/api/v1/tenants/tenant-1/enrollment-tokens") {
-      posted.push(await request.json());
-      return answer();
-    }
-    return json(404, { title: "Not Found", status: 404 });
-  });
+  posted = servePost(fetchMock, "/api/v1/tenants/tenant-1/enrollment-tokens", answer);
 }
 
 function renderDialog() {
@@ -65,7 +56,6 @@ const form = () => screen.getByRole("dialog", { name: "Create enrollment token" 
 
 describe("CreateEnrollmentToken", () => {
   beforeEach(() => {
-    posted = [];
     fetchMock.mockReset();
     forgetAntiforgeryToken();
   });

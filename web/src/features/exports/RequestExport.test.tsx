@@ -5,7 +5,7 @@ import { MemoryRouter } from "react-router";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { forgetAntiforgeryToken } from "../../api/client";
 import { RequestExport } from "./RequestExport";
-import { json, requestOf } from "../../test/http";
+import { json, servePost } from "../../test/http";
 
 // openapi-fetch keeps the `fetch` it finds when the client is created (on import): stub it first.
 const fetchMock = vi.hoisted(() => {
@@ -18,16 +18,7 @@ const fetchMock = vi.hoisted(() => {
 let posted: unknown[];
 
 function serve(answer: () => Response) {
-  fetchMock.mockImplementation(async (input, init) => {
-    const request = requestOf(input, init);
-    const path = new URL(request.url).pathname;
-    if (path === "/api/v1/auth/antiforgery") return json(200, { token: "t", headerName: "X-XSRF-TOKEN" });
-    if (request.method === "POST" && path === "/api/v1/tenants/t-1/exports") {
-      posted.push(await request.json());
-      return answer();
-    }
-    return json(404, { title: "Not Found", status: 404 });
-  });
+  posted = servePost(fetchMock, "/api/v1/tenants/t-1/exports", answer);
 }
 
 function renderDialog(filters: Record<string, string | undefined>) {
@@ -41,7 +32,6 @@ function renderDialog(filters: Record<string, string | undefined>) {
 }
 
 beforeEach(() => {
-  posted = [];
   forgetAntiforgeryToken();
 });
 
