@@ -151,7 +151,7 @@ public static class ExportEndpoints
 
         await audit.StageAsync(tenantId, new AuditEvent("export.downloaded", "export", exportId, After: new { row.Export.Dataset, row.Export.Format, row.Export.Rows, row.Export.Sha256 }));
         await db.SaveChangesAsync();
-        var format = Enum.Parse<ExportFormat>(row.Export.Format, ignoreCase: true);
+        var format = row.Export.FormatOf();
         return TypedResults.PhysicalFile(path, format.ContentType(), response.FileName);
     }
 
@@ -186,7 +186,7 @@ public static class ExportEndpoints
             _ => "failed",
         };
         var title = access.Dataset(e.Dataset)?.Title ?? e.Dataset;
-        var fileName = $"{e.Dataset}-{e.CreatedAt.UtcDateTime:yyyyMMdd-HHmmss}{Enum.Parse<ExportFormat>(e.Format, ignoreCase: true).FileExtension()}";
+        var fileName = $"{e.Dataset}-{e.CreatedAt.UtcDateTime:yyyyMMdd-HHmmss}{e.FormatOf().FileExtension()}";
         var filters = JsonSerializer.Deserialize<Dictionary<string, string>>(e.Filters) ?? [];
         return new ExportResponse(e.Id, e.Dataset, title, e.Format, filters, status, e.Rows ?? row.Done, e.Rows, e.SizeBytes, e.Sha256,
             status == "failed" ? row.Error : null, fileName, e.CreatedAt, e.CompletedAt, e.ExpiresAt);

@@ -1,3 +1,5 @@
+using Tenantra.Core.Exports;
+
 namespace Tenantra.Server.Exports;
 
 /// <summary>The file formats an export can be delivered in.</summary>
@@ -12,6 +14,9 @@ public enum ExportFormat
 /// <summary>What a download of each format is called and announced as.</summary>
 public static class ExportFormatExtensions
 {
+    /// <summary>The format an export was requested in (stored lowercase, e.g. "csv").</summary>
+    public static ExportFormat FormatOf(this ExportFile export) => Enum.Parse<ExportFormat>(export.Format, ignoreCase: true);
+
     /// <summary>The file name extension, with its dot.</summary>
     public static string FileExtension(this ExportFormat format) => format switch
     {

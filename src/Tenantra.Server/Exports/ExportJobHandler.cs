@@ -43,7 +43,7 @@ public sealed class ExportJobHandler(TenantraDbContext db, IServiceProvider serv
             await using (var file = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true))
             {
                 var hashing = new HashingStream(file);
-                rows = await WriteAsync(Enum.Parse<ExportFormat>(export.Format, ignoreCase: true), dataset.Key, document, hashing, progress, cancellationToken);
+                rows = await WriteAsync(export.FormatOf(), dataset.Key, document, hashing, progress, cancellationToken);
                 await hashing.FlushAsync(cancellationToken);
                 (sha256, size) = (hashing.FinishHash(), hashing.BytesWritten);
             }

@@ -9,7 +9,7 @@ public sealed class ExportStorage(DatabaseOptions options)
     public string DirectoryOf(Guid tenantId) => Path.Combine(options.DataDirectory, "exports", tenantId.ToString("N"));
 
     public string PathOf(ExportFile export) =>
-        Path.Combine(DirectoryOf(export.TenantId), export.Id.ToString("N") + Enum.Parse<ExportFormat>(export.Format, ignoreCase: true).FileExtension());
+        Path.Combine(DirectoryOf(export.TenantId), export.Id.ToString("N") + export.FormatOf().FileExtension());
 
     public void Delete(ExportFile export) => File.Delete(PathOf(export));
 }
