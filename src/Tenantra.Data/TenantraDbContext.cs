@@ -9,6 +9,7 @@ using Tenantra.Core.Audit;
 using Tenantra.Core.Exports;
 using Tenantra.Core.Identity;
 using Tenantra.Core.Jobs;
+using Tenantra.Core.Notifications;
 using Tenantra.Core.Platform;
 using Tenantra.Core.Tenancy;
 
@@ -42,6 +43,12 @@ public sealed class TenantraDbContext(DbContextOptions<TenantraDbContext> option
     public DbSet<PayloadKey> PayloadKeys => Set<PayloadKey>();
     public DbSet<Job> Jobs => Set<Job>();
     public DbSet<ExportFile> ExportFiles => Set<ExportFile>();
+    public DbSet<NotificationEvent> NotificationEvents => Set<NotificationEvent>();
+    public DbSet<NotificationRule> NotificationRules => Set<NotificationRule>();
+    public DbSet<NotificationSchedule> NotificationSchedules => Set<NotificationSchedule>();
+    public DbSet<NotificationEndpoint> NotificationEndpoints => Set<NotificationEndpoint>();
+    public DbSet<NotificationDelivery> NotificationDeliveries => Set<NotificationDelivery>();
+    public DbSet<NotificationAttempt> NotificationAttempts => Set<NotificationAttempt>();
 
     public TenantScope Scope => scope;
 

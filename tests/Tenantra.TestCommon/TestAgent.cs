@@ -98,11 +98,4 @@ public sealed class TestAgent : IDisposable
         Client.Dispose();
         Key.Dispose();
     }
-
-    private sealed class ShiftableClock : TimeProvider
-    {
-        public TimeSpan Shift { get; set; }
-
-        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + Shift;
-    }
 }

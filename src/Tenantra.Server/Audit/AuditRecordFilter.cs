@@ -1,4 +1,3 @@
-using System.Globalization;
 using Tenantra.Core.Audit;
 using Tenantra.Server.Platform;
 
@@ -47,62 +46,8 @@ public sealed record AuditRecordFilter(string? Action, AuditOutcome? Outcome, Gu
     /// <summary>From an export's filters (the list's query parameter names), with a field error per bad value.</summary>
     public static AuditRecordFilter Parse(IReadOnlyDictionary<string, string> filters, ValidationErrors errors)
     {
-        string? Text(string name) => filters.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
-        DateTimeOffset? Time(string name)
-        {
-            if (Text(name) is not { } text)
-            {
-                return null;
-            }
-
-            if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
-            {
-                return time;
-            }
-
-            errors.Add($"filters.{name}", "must be a date and time (ISO 8601).");
-            return null;
-        }
-
-        foreach (var name in filters.Keys.Except(["action", "outcome", "actorUserId", "from", "to", "q"]))
-        {
-            errors.Add($"filters.{name}", "is not a filter of the audit trail (action, outcome, actorUserId, from, to, q).");
-        }
-
-        AuditOutcome? outcome = null;
-        if (Text("outcome") is { } outcomeText)
-        {
-            if (EnumFilter<AuditOutcome>.TryParse(outcomeText, out var parsed))
-            {
-                outcome = parsed.Value;
-            }
-            else
-            {
-                errors.Add("filters.outcome", $"must be one of {string.Join(", ", Enum.GetNames<AuditOutcome>().Select(n => n.ToLowerInvariant()))}.");
-            }
-        }
-
-        Guid? actor = null;
-        if (Text("actorUserId") is { } actorText)
-        {
-            if (Guid.TryParse(actorText, out var id))
-            {
-                actor = id;
-            }
-            else
-            {
-                errors.Add("filters.actorUserId", "must be a user id.");
-            }
-        }
-
-        foreach (var (name, max) in new[] { ("action", 100), ("q", 200) })
-        {
-            if (Text(name) is { } value && value.Length > max)
-            {
-                errors.Add($"filters.{name}", $"must be at most {max} characters.");
-            }
-        }
-
-        return new AuditRecordFilter(Text("action"), outcome, actor, Time("from"), Time("to"), Text("q"));
+        var values = new FilterValues(filters, errors).Taking("the audit trail", "action", "outcome", "actorUserId", "from", "to", "q");
+        return new AuditRecordFilter(
+            values.Text("action", 100), values.Choice<AuditOutcome>("outcome"), values.Id("actorUserId", "a user"), values.Time("from"), values.Time("to"), values.Text("q"));
     }
 }

@@ -20,6 +20,9 @@ public static class TenantraCli
         var serve = new Command("serve", "Run the API, the console and the in-process workers (the default).") { TreatUnmatchedTokensAsErrors = false };
         serve.SetAction((result, cancellationToken) => ServeCommand.RunAsync([.. result.UnmatchedTokens], cancellationToken));
 
+        var worker = new Command("worker", "Run only the background workers (job queue, purges), with no HTTP listener: extra worker nodes.") { TreatUnmatchedTokensAsErrors = false };
+        worker.SetAction((result, cancellationToken) => WorkerCommand.RunAsync([.. result.UnmatchedTokens], cancellationToken));
+
         var migrate = new Command("migrate", "Apply pending database migrations with the schema owner's connection.") { TreatUnmatchedTokensAsErrors = false };
         migrate.SetAction((result, cancellationToken) => WithServices(result, MigrateAsync, cancellationToken));
 
@@ -47,7 +50,7 @@ public static class TenantraCli
         rotatePayloadKey.SetAction((result, cancellationToken) => WithServices(result, RotatePayloadKeyAsync, cancellationToken));
         var keys = new Command("keys", "Encryption keys of stored data.") { rotatePayloadKey };
 
-        var root = new RootCommand("Tenantra: multi-tenant visibility, integrity and compliance for MSPs.") { serve, migrate, admin, seed, audit, keys };
+        var root = new RootCommand("Tenantra: multi-tenant visibility, integrity and compliance for MSPs.") { serve, worker, migrate, admin, seed, audit, keys };
         root.TreatUnmatchedTokensAsErrors = false;
         root.SetAction((result, cancellationToken) => ServeCommand.RunAsync([.. result.UnmatchedTokens], cancellationToken));
         return await root.Parse(args).InvokeAsync();

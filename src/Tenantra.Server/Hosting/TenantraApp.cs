@@ -11,6 +11,7 @@ using Tenantra.Server.Agents;
 using Tenantra.Server.Audit;
 using Tenantra.Server.Exports;
 using Tenantra.Server.Identity;
+using Tenantra.Server.Notifications;
 using Tenantra.Server.Platform;
 using Tenantra.Server.Platform.Jobs;
 using Tenantra.Server.Platform.Metrics;
@@ -110,6 +111,7 @@ public static class TenantraApp
         services.AddScoped<ExportAccess>();
         services.AddJobHandler<ExportJobHandler>(ExportJobHandler.Kind);
         services.AddExportDataset<AuditRecordsExport>(AuditRecordsExport.DatasetKey);
+        services.AddTenantraNotifications(configuration);
         services.AddSingleton<Bootstrapper>();
         services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
         if (configuration.GetValue("Tenantra:Workers:Enabled", true))
@@ -144,6 +146,7 @@ public static class TenantraApp
         app.MapPlatformEndpoints();
         app.MapAuthEndpoints();
         app.MapExportEndpoints();
+        app.MapNotificationEndpoints();
         app.MapTenantEndpoints();
         app.MapUserEndpoints();
         app.MapMembershipEndpoints();

@@ -15,7 +15,8 @@ public sealed class SchemaMatchesModelTests
     [
         "agent_nonces", "api_tokens", "asset_groups", "asset_states", "assets", "audit_chain_heads", "audit_records",
         "collection_intervals", "data_protection_keys", "enrollment_tokens", "export_files", "feature_overrides", "invitations", "jobs",
-        "membership_customers", "memberships", "payload_keys", "recovery_codes", "snapshots", "tenants", "users", "worker_heartbeats",
+        "membership_customers", "memberships", "notification_attempts", "notification_deliveries", "notification_endpoints", "notification_events",
+        "notification_rules", "notification_schedules", "payload_keys", "recovery_codes", "snapshots", "tenants", "users", "worker_heartbeats",
     ];
 
     [Fact]

@@ -13,9 +13,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Tenantra.Agent.Contracts;
 using Tenantra.Core.Audit;
 using Tenantra.Core.Identity;
+using Tenantra.Core.Notifications;
 using Tenantra.Core.Tenancy;
 using Tenantra.Data;
 using Tenantra.Server.Hosting;
+using Tenantra.Server.Notifications;
 using Tenantra.TestCommon;
 using Xunit.Abstractions;
 
@@ -322,6 +324,7 @@ public sealed partial class BadInputSweepTests(BadInputSweepFixture fixture, ITe
             _ when typeof(IEnumerable<SnapshotEntry>).IsAssignableFrom(bare) => FieldKind.EntryList,
             _ when typeof(IEnumerable<string>).IsAssignableFrom(bare) => FieldKind.TextList,
             _ when typeof(IEnumerable<Guid>).IsAssignableFrom(bare) => FieldKind.IdList,
+            _ when typeof(IEnumerable<RuleBody>).IsAssignableFrom(bare) => FieldKind.RuleList,
             _ => throw new InvalidOperationException($"The sweep does not know how to fill a {type}; teach {nameof(BadInputSweepTests)}."),
         };
     }
@@ -336,6 +339,9 @@ public sealed partial class BadInputSweepTests(BadInputSweepFixture fixture, ITe
             {
                 FieldKind.Text => FillerText(bodyType, field.Name),
                 FieldKind.Choice when field.Type == typeof(Role) => "viewer",
+                FieldKind.Choice when field.Type == typeof(NotificationChannel) => "webhook",
+                FieldKind.Choice when field.Type == typeof(NotificationSeverity) => "high",
+                FieldKind.Choice when field.Type == typeof(DigestMode) => "immediate",
                 FieldKind.Flag => false,
                 FieldKind.Number when field.Name == "schemaVersion" => SnapshotSchema.Version,
                 FieldKind.Number => 7,
@@ -346,6 +352,8 @@ public sealed partial class BadInputSweepTests(BadInputSweepFixture fixture, ITe
                 FieldKind.TextByName => new JsonObject { ["action"] = "tenant." },
                 FieldKind.EntryList => new JsonArray(new JsonObject { ["kind"] = "systemd-unit", ["key"] = "sweep.service", ["fields"] = new JsonObject() }),
                 FieldKind.TextList when field.Name == "addresses" => new JsonArray("10.0.0.5"),
+                FieldKind.TextList when field.Name == "eventTypes" => new JsonArray(NotificationCatalog.DriftDetected),
+                FieldKind.RuleList => new JsonArray(new JsonObject { ["eventType"] = NotificationCatalog.DriftDetected, ["channels"] = new JsonArray("inApp"), ["minSeverity"] = "high" }),
                 FieldKind.TextList => new JsonArray("tenant:read"),
                 _ => null,
             };
@@ -374,6 +382,8 @@ public sealed partial class BadInputSweepTests(BadInputSweepFixture fixture, ITe
         "category" => SnapshotCategories.Services,
         "dataset" => "audit-records",
         "format" => "csv",
+        "url" => "https://hooks.example.com/sweep",
+        "secret" or "quietHoursStart" or "quietHoursEnd" => null,
         _ => "sweep",
     };
 
@@ -401,6 +411,7 @@ public sealed partial class BadInputSweepTests(BadInputSweepFixture fixture, ITe
         FieldKind.EntryList => "x",
         FieldKind.TextList => "x",
         FieldKind.IdList => new JsonArray("not-a-guid"),
+        FieldKind.RuleList => "x",
         _ => throw new ArgumentOutOfRangeException(nameof(field)),
     };
 
@@ -426,6 +437,9 @@ public sealed partial class BadInputSweepTests(BadInputSweepFixture fixture, ITe
         EntryList,
         TextList,
         IdList,
+
+        /// <summary>Notification rules: event type, channels, least severity.</summary>
+        RuleList,
     }
 
     private sealed record BodyField(string Name, FieldKind Kind, Type Type);
@@ -554,6 +568,16 @@ public sealed class BadInputSweepFixture : IAsyncLifetime
         Agent = await TestAgent.EnrollAsync(App, EnrollmentToken, "sweep-agent-machine");
         var export = await ResponseAssert.ReadAsync(
             await Admin.PostAsJsonAsync($"/api/v1/tenants/{customerId}/exports", new { dataset = "audit-records", format = "csv" }), HttpStatusCode.Accepted);
+        await ResponseAssert.ReadAsync(
+            await Admin.PutAsJsonAsync($"/api/v1/tenants/{customerId}/notifications/preferences/me", new { rules = new[] { new { eventType = NotificationCatalog.Test, channels = new[] { "inApp" }, minSeverity = "info" } }, digest = "immediate", criticalBypassesQuietHours = true, throttleMinutes = 0 }),
+            HttpStatusCode.OK);
+        var endpoint = await ResponseAssert.ReadAsync(
+            await Admin.PostAsJsonAsync($"/api/v1/tenants/{customerId}/notifications/endpoints", new { name = "sweep hook", kind = "webhook", url = "https://hooks.example.com/sweep", minSeverity = "info" }),
+            HttpStatusCode.Created);
+        var published = await ResponseAssert.ReadAsync(
+            await Admin.PostAsJsonAsync($"/api/v1/tenants/{customerId}/notifications/test", new { severity = "high" }), HttpStatusCode.Accepted);
+        await App.RouteNotificationsAsync(customerId);
+        var delivery = await App.InTenantAsync(customerId, s => s.GetRequiredService<TenantraDbContext>().NotificationDeliveries.Select(d => d.Id).FirstAsync());
         CustomerId = customerId;
 
         RouteValues["mspId"] = mspId.ToString();
@@ -565,6 +589,9 @@ public sealed class BadInputSweepFixture : IAsyncLifetime
         RouteValues["enrollment-tokens/tokenId"] = enrollment.GetProperty("enrollmentToken").GetProperty("id").GetString()!;
         RouteValues["assetId"] = Agent.AgentId.ToString();
         RouteValues["exportId"] = export.GetProperty("id").GetString()!;
+        RouteValues["endpointId"] = endpoint.GetProperty("endpoint").GetProperty("id").GetString()!;
+        RouteValues["eventId"] = published.GetProperty("eventId").GetString()!;
+        RouteValues["deliveryId"] = delivery.ToString();
         RouteValues["key"] = "audit";
         RouteValues["category"] = SnapshotCategories.Services;
     }

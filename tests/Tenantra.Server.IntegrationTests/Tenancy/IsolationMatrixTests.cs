@@ -16,10 +16,12 @@ using Microsoft.Extensions.Options;
 using Tenantra.Agent.Contracts;
 using Tenantra.Core.Agents;
 using Tenantra.Core.Identity;
+using Tenantra.Core.Notifications;
 using Tenantra.Core.Tenancy;
 using Tenantra.Data;
 using Tenantra.Server.Agents;
 using Tenantra.Server.Audit;
+using Tenantra.Server.Notifications;
 using Tenantra.Server.Platform;
 using Tenantra.TestCommon;
 
@@ -392,7 +394,7 @@ public sealed record MatrixRoute(string Method, RouteEndpoint Endpoint)
     public bool IsAgentRoute => Template.StartsWith("/api/v1/agent/", StringComparison.Ordinal);
 
     /// <summary>Names one object of its tenant in the path (a user, a membership, an invitation, a token, an asset).</summary>
-    public bool NamesAnObject => Endpoint.RoutePattern.Parameters.Any(p => p.Name is "userId" or "membershipId" or "invitationId" or "tokenId" or "assetId" or "exportId");
+    public bool NamesAnObject => Endpoint.RoutePattern.Parameters.Any(p => p.Name is "userId" or "membershipId" or "invitationId" or "tokenId" or "assetId" or "exportId" or "endpointId" or "deliveryId" or "eventId");
 
     /// <summary>Its body names an asset group, which must be one of the route's tenant.</summary>
     public bool TakesAnAssetGroup => BodyType?.GetProperty("GroupId") is not null || BodyType?.GetProperty("AssetGroupId") is not null;
@@ -412,7 +414,8 @@ public sealed record MatrixRoute(string Method, RouteEndpoint Endpoint)
 /// </summary>
 public sealed record Targets(
     Guid TenantId, Guid MspId, Guid UserId, Guid MembershipId, Guid InvitationId, Guid TokenId, string Email,
-    Guid AssetId, Guid GroupId, Guid EnrollmentTokenId, string EnrollmentToken, string MachineId, Guid ExportId);
+    Guid AssetId, Guid GroupId, Guid EnrollmentTokenId, string EnrollmentToken, string MachineId, Guid ExportId,
+    Guid EndpointId, Guid DeliveryId, Guid EventId);
 
 /// <summary>
 /// A tenant's agent data, made through the API and a real agent: an asset group, an enrollment
@@ -439,6 +442,8 @@ public sealed partial class IsolationMatrixFixture : IAsyncLifetime
     private const string BInviteeEmail = "invitee@bravo.example";
     private const string BSecondEmail = "second@bravo.example";
     private const string ANewMachineId = "alpha-machine-0002";
+    private const string BEndpointName = "Bravo SIEM hook";
+    private const string BEventTitle = "Bravo test alert";
 
     private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
 
@@ -532,7 +537,8 @@ public sealed partial class IsolationMatrixFixture : IAsyncLifetime
     /// <summary>Tenant A's own ids for a principal: its customer A1, its MSP, itself, A1's agent data.</summary>
     public Targets ATargets(MatrixPrincipal principal) =>
         new(A1, MspA, principal.User.Id, principal.User.MembershipId, Guid.NewGuid(), Guid.NewGuid(), principal.User.Email,
-            AAgents.Agent.AgentId, AAgents.GroupId, AAgents.EnrollmentTokenId, AAgents.EnrollmentToken, ANewMachineId, Guid.NewGuid());
+            AAgents.Agent.AgentId, AAgents.GroupId, AAgents.EnrollmentTokenId, AAgents.EnrollmentToken, ANewMachineId, Guid.NewGuid(),
+            Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
 
     /// <summary>A check-in as the seeding agents send it (sending it again changes nothing but the time last seen).</summary>
     public static HeartbeatRequest HeartbeatOf(string hostname) => new("0.1.0", hostname, "linux", "Debian 12", 3600, ["10.0.0.5"], 0);
@@ -550,6 +556,9 @@ public sealed partial class IsolationMatrixFixture : IAsyncLifetime
             "tokenId" => targets.TokenId.ToString(),
             "assetId" => targets.AssetId.ToString(),
             "exportId" => targets.ExportId.ToString(),
+            "endpointId" => targets.EndpointId.ToString(),
+            "deliveryId" => targets.DeliveryId.ToString(),
+            "eventId" => targets.EventId.ToString(),
             "key" => "audit",
             "category" => SnapshotCategories.Services,
             var name => throw new InvalidOperationException($"{route} has the route parameter {{{name}}}; teach the isolation matrix which of B's ids goes there."),
@@ -645,6 +654,15 @@ public sealed partial class IsolationMatrixFixture : IAsyncLifetime
                     states = await db.AssetStates.AsNoTracking().OrderBy(s => s.AssetId).ThenBy(s => s.Category)
                         .Select(s => new { s.AssetId, s.Category, s.SnapshotId, s.ContentHash, s.EntriesJson }).ToListAsync(),
                     intervals = await db.CollectionIntervals.AsNoTracking().OrderBy(c => c.GroupId).ThenBy(c => c.Category).Select(c => new { c.GroupId, c.Category, c.Seconds }).ToListAsync(),
+                    notificationRules = await db.NotificationRules.AsNoTracking().OrderBy(r => r.UserId).ThenBy(r => r.EventType)
+                        .Select(r => new { r.UserId, r.EventType, r.Channels, r.MinSeverity }).ToListAsync(),
+                    notificationSchedules = await db.NotificationSchedules.AsNoTracking().OrderBy(s => s.UserId)
+                        .Select(s => new { s.UserId, s.Digest, s.QuietHoursStart, s.QuietHoursEnd, s.CriticalBypassesQuietHours, s.ThrottleMinutes }).ToListAsync(),
+                    notificationEndpoints = await db.NotificationEndpoints.AsNoTracking().OrderBy(e => e.Id)
+                        .Select(e => new { e.Id, e.Name, e.ProtectedUrl, e.ProtectedSecret, e.ProtectedPreviousSecret, e.EventTypes, e.MinSeverity, e.Enabled }).ToListAsync(),
+                    notificationEvents = await db.NotificationEvents.AsNoTracking().OrderBy(e => e.Id).Select(e => new { e.Id, e.Type, e.Title, e.RoutedAt }).ToListAsync(),
+                    notificationDeliveries = await db.NotificationDeliveries.AsNoTracking().OrderBy(d => d.Id)
+                        .Select(d => new { d.Id, d.Status, d.ReadAt, d.FoldedCount, d.Attempts }).ToListAsync(),
                 };
             }));
         }
@@ -674,10 +692,11 @@ public sealed partial class IsolationMatrixFixture : IAsyncLifetime
         BAgents = await SeedAgentsAsync(admin, B1, "bravo");
         var export = await ReadAsync(await admin.PostAsJsonAsync($"/api/v1/tenants/{B1}/exports", new { dataset = "audit-records", format = "csv" }));
         BExportId = export.GetProperty("id").GetGuid();
+        var (endpointId, eventId, deliveryId) = await SeedNotificationsAsync(admin, bAdmin);
 
         BTargets = new Targets(B1, MspB, bAdmin.Id, bAdmin.MembershipId, BInvitationId, BTokenId, bAdmin.Email,
             BAgents.Agent.AgentId, BAgents.GroupId, BAgents.EnrollmentTokenId, $"{EnrollmentTokenEndpoints.TokenPrefix}{BAgents.EnrollmentTokenId:N}", BAgents.MachineId,
-            BExportId);
+            BExportId, endpointId, deliveryId, eventId);
         _bSecrets.AddRange(
         [
             ("MSP id", MspB.ToString()), ("customer id", B1.ToString()), ("admin user id", bAdmin.Id.ToString()),
@@ -692,6 +711,8 @@ public sealed partial class IsolationMatrixFixture : IAsyncLifetime
             ("asset id", BAgents.Agent.AgentId.ToString()), ("agent lookup", Asset.LookupFor(BAgents.Agent.AgentId)),
             ("asset public key", TestAgent.PublicKeyOf(BAgents.Agent.Key)), ("machine id", BAgents.MachineId), ("hostname", BAgents.Hostname),
             ("asset tag", BAgents.Tag), ("snapshot id", BAgents.Snapshot.SnapshotId.ToString()),
+            ("notification endpoint id", endpointId.ToString()), ("notification endpoint name", BEndpointName), ("notification event id", eventId.ToString()),
+            ("notification event title", BEventTitle), ("notification delivery id", deliveryId.ToString()),
             ("snapshot content hash", SnapshotContent.Hash(BAgents.Snapshot.Entries)),
             .. BAgents.Snapshot.Entries.Select(e => ("collected entry", e.Key)),
         ]);
@@ -701,6 +722,26 @@ public sealed partial class IsolationMatrixFixture : IAsyncLifetime
             Assert.NotEmpty(records);
             _bSecrets.AddRange(records.Select(id => ("audit record id", id.ToString())));
         }
+    }
+
+    /// <summary>
+    /// B's notifications: preferences (tenant and the admin's own), a webhook endpoint, and a test event
+    /// routed (by the real router; the matrix runs no workers) into the admin's inbox.
+    /// </summary>
+    private async Task<(Guid EndpointId, Guid EventId, Guid DeliveryId)> SeedNotificationsAsync(HttpClient admin, TestUser bAdmin)
+    {
+        var rules = new[] { new { eventType = "notification.test", channels = new[] { "inApp" }, minSeverity = "info" } };
+        var preferences = new { rules, digest = "immediate", criticalBypassesQuietHours = true, throttleMinutes = 0 };
+        await ReadAsync(await admin.PutAsJsonAsync($"/api/v1/tenants/{B1}/notifications/preferences/tenant", preferences));
+        await ReadAsync(await admin.PutAsJsonAsync($"/api/v1/tenants/{B1}/notifications/preferences/me", preferences));
+        var endpoint = await ReadAsync(await admin.PostAsJsonAsync($"/api/v1/tenants/{B1}/notifications/endpoints",
+            new { name = BEndpointName, kind = "webhook", url = "https://hooks.bravo.example/tenantra", minSeverity = "info" }));
+        var published = await ReadAsync(await admin.PostAsJsonAsync($"/api/v1/tenants/{B1}/notifications/test", new { severity = "high", title = BEventTitle }));
+        var eventId = published.GetProperty("eventId").GetGuid();
+        await App.RouteNotificationsAsync(B1);
+        var deliveryId = await App.InTenantAsync(B1, services => services.GetRequiredService<TenantraDbContext>().NotificationDeliveries
+            .Where(d => d.RecipientUserId == bAdmin.Id && d.Channel == NotificationChannel.InApp).Select(d => d.Id).SingleAsync());
+        return (endpoint.GetProperty("endpoint").GetProperty("id").GetGuid(), eventId, deliveryId);
     }
 
     /// <summary>
@@ -771,6 +812,11 @@ public sealed partial class IsolationMatrixFixture : IAsyncLifetime
                 "Category" => SnapshotCategories.Services,
                 "Dataset" => "audit-records",
                 "Format" => "csv",
+                "Url" => "https://hooks.example.com/isolation-probe",
+                "Secret" => null,
+                "Title" => "Isolation probe",
+                "QuietHoursStart" => "22:00",
+                "QuietHoursEnd" => "07:00",
                 _ => targets.TenantId.ToString(),
             };
         }
@@ -788,6 +834,26 @@ public sealed partial class IsolationMatrixFixture : IAsyncLifetime
         if (value == typeof(CustomerScope))
         {
             return CustomerScope.SelectedCustomers;
+        }
+
+        if (value == typeof(NotificationChannel))
+        {
+            return NotificationChannel.Webhook;
+        }
+
+        if (value == typeof(NotificationSeverity))
+        {
+            return NotificationSeverity.High;
+        }
+
+        if (value == typeof(DigestMode))
+        {
+            return DigestMode.Immediate;
+        }
+
+        if (value == typeof(IReadOnlyList<RuleBody>))
+        {
+            return new[] { new RuleBody(NotificationCatalog.DriftDetected, ["inApp"], NotificationSeverity.High) };
         }
 
         if (value == typeof(bool))
@@ -830,6 +896,7 @@ public sealed partial class IsolationMatrixFixture : IAsyncLifetime
             return name switch
             {
                 "Scopes" => new[] { "tenant:read" },
+                "EventTypes" => new[] { NotificationCatalog.DriftDetected },
                 "Addresses" => new[] { "10.0.0.5" },
                 _ => new[] { targets.TenantId.ToString() },
             };

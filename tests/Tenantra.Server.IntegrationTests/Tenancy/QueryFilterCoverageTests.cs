@@ -72,7 +72,8 @@ public sealed partial class QueryFilterCoverageTests(TenantRowsFixture rows) : I
         });
 
         Assert.Equal(
-            ["AgentNonce", "ApiToken", "Asset", "AssetGroup", "AssetState", "AuditChainHead", "AuditRecord", "CollectionInterval", "EnrollmentToken", "ExportFile", "FeatureOverride", "Invitation", "SnapshotRecord"],
+            ["AgentNonce", "ApiToken", "Asset", "AssetGroup", "AssetState", "AuditChainHead", "AuditRecord", "CollectionInterval", "EnrollmentToken", "ExportFile", "FeatureOverride", "Invitation",
+                "NotificationAttempt", "NotificationDelivery", "NotificationEndpoint", "NotificationEvent", "NotificationRule", "NotificationSchedule", "SnapshotRecord"],
             declared);
         Assert.Equal(declared, mapped);
         Assert.Empty(unfiltered);

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Tenantra.Core;
 using Tenantra.Core.Agents;
 using Tenantra.Core.Identity;
+using Tenantra.Core.Notifications;
 using Tenantra.Core.Platform;
 using Tenantra.Core.Tenancy;
 using Tenantra.Data;
@@ -37,6 +38,12 @@ public sealed class TenantRowsFixture : IAsyncLifetime
         ["asset_states"] = 1,
         ["collection_intervals"] = 1,
         ["export_files"] = 1,
+        ["notification_events"] = 1,
+        ["notification_rules"] = 1,
+        ["notification_schedules"] = 1,
+        ["notification_endpoints"] = 1,
+        ["notification_deliveries"] = 1,
+        ["notification_attempts"] = 1,
     };
 
     private readonly Dictionary<Guid, (string TokenHash, string InvitationHash)> _secrets = [];
@@ -156,9 +163,44 @@ public sealed class TenantRowsFixture : IAsyncLifetime
             });
             db.CollectionIntervals.Add(new CollectionInterval { TenantId = tenantId, Category = "processes", Seconds = 600 });
             db.ExportFiles.Add(new Core.Exports.ExportFile { TenantId = tenantId, Dataset = "audit-records", Format = "csv", CreatedAt = DateTimeOffset.UtcNow, ExpiresAt = DateTimeOffset.UtcNow.AddDays(7) });
+            SeedNotifications(db, tenantId, now);
             return await db.SaveChangesAsync();
         });
         return (SecretTokens.Hash(token), SecretTokens.Hash(invitation));
+    }
+
+    private static void SeedNotifications(TenantraDbContext db, Guid tenantId, DateTimeOffset now)
+    {
+        var notification = new NotificationEvent { TenantId = tenantId, Type = NotificationCatalog.Test, Title = "Seeded", Fingerprint = "seeded", OccurredAt = now };
+        db.NotificationEvents.Add(notification);
+        db.NotificationRules.Add(new NotificationRule { TenantId = tenantId, UserId = Guid.Empty, EventType = NotificationCatalog.Test, Channels = UserChannels.InApp });
+        db.NotificationSchedules.Add(new NotificationSchedule { TenantId = tenantId, UserId = Guid.Empty });
+        db.NotificationEndpoints.Add(new NotificationEndpoint { TenantId = tenantId, Name = "Seeded", ProtectedUrl = "v1:seeded", UrlHint = "https://seeded/…", CreatedAt = now });
+        var delivery = new NotificationDelivery
+        {
+            TenantId = tenantId,
+            EventId = notification.Id,
+            EventType = notification.Type,
+            Recipient = "seeded",
+            DedupeKey = "seeded",
+            ThrottleKey = "seeded",
+            Status = DeliveryStatus.Delivered,
+            CreatedAt = now,
+            DueAt = now,
+        };
+        db.NotificationDeliveries.Add(delivery);
+        db.NotificationAttempts.Add(new NotificationAttempt
+        {
+            TenantId = tenantId,
+            DeliveryId = delivery.Id,
+            EventId = notification.Id,
+            EventType = notification.Type,
+            Recipient = "seeded",
+            Attempt = 1,
+            Response = "seeded",
+            StartedAt = now,
+            FinishedAt = now,
+        });
     }
 
     /// <summary>The entity types of the model whose rows belong to one tenant.</summary>

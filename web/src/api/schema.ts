@@ -391,6 +391,256 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tenants/{tenantId}/notifications/inbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's in-app notifications, newest first
+         * @description Paged; `unread=true` for unread ones only; `severity` for that severity and above. Identical events folded by throttling show as one item with `foldedCount`.
+         */
+        get: operations["ListInbox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/notifications/inbox/unread-count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many of the caller's in-app notifications are unread */
+        get: operations["GetInboxUnreadCount"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/notifications/inbox/{deliveryId}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark one notification read */
+        post: operations["MarkInboxItemRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/notifications/inbox/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark all the caller's notifications read */
+        post: operations["MarkInboxRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/notifications/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish a test event through the tenant's preferences and endpoints
+         * @description A `notification.test` event with the given `severity` (default info) goes through routing like any other; see the ledger for where it went.
+         */
+        post: operations["PublishTestNotification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/notifications/event-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The event types notifications are raised for, with default severities */
+        get: operations["ListNotificationEventTypes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/notifications/preferences/tenant": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's default preferences */
+        get: operations["GetTenantNotificationPreferences"];
+        /**
+         * Replace the tenant's default preferences
+         * @description `rules` lists the event types set here (channels `inApp`/`email`, `minSeverity`); unlisted types use the built-in default (both channels from medium up). Quiet hours are HH:mm in the tenant's time zone.
+         */
+        put: operations["SetTenantNotificationPreferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/notifications/preferences/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's effective preferences in the tenant */
+        get: operations["GetMyNotificationPreferences"];
+        /**
+         * Replace the caller's own preferences
+         * @description A rule for an event type replaces the tenant's for that type; the schedule (digest, quiet hours, throttle) replaces the tenant's whole.
+         */
+        put: operations["SetMyNotificationPreferences"];
+        post?: never;
+        /** Go back to the tenant's defaults */
+        delete: operations["ResetMyNotificationPreferences"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/notifications/endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's webhook, Slack and Teams endpoints */
+        get: operations["ListNotificationEndpoints"];
+        put?: never;
+        /**
+         * Add an endpoint
+         * @description Webhooks are signed in the Standard Webhooks scheme (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,…`); the secret is in the answer, this once. `eventTypes` empty means all; `minSeverity` is the least severity sent.
+         */
+        post: operations["CreateNotificationEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/notifications/endpoints/{endpointId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete an endpoint
+         * @description Deliveries still queued for it end as dead letters in the ledger.
+         */
+        delete: operations["DeleteNotificationEndpoint"];
+        options?: never;
+        head?: never;
+        /** Change an endpoint */
+        patch: operations["UpdateNotificationEndpoint"];
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/notifications/endpoints/{endpointId}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give a webhook a new secret
+         * @description The new secret is in the answer, this once. For 24 hours messages carry signatures under both the new and the old secret, so receivers can switch without losing any.
+         */
+        post: operations["RotateNotificationEndpointSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/notifications/ledger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every delivery attempt, newest first
+         * @description Paged; filters `from`/`to` (UTC), `eventType`, `channel`, `outcome` (delivered, failed, dead), `recipient` (part of it); `q` searches recipients, responses and event types. Export it as the `notification-ledger` dataset.
+         */
+        get: operations["ListNotificationLedger"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/notifications/events/{eventId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One published event with its deliveries and their attempts */
+        get: operations["GetNotificationEvent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/msps": {
         parameters: {
             query?: never;
@@ -1095,6 +1345,8 @@ export interface components {
             /** Format: int64 */
             droppedSnapshots: number;
         };
+        /** @enum {unknown} */
+        AttemptOutcome: "delivered" | "failed" | "dead";
         /**
          * @description The outcome of checking one tenant's audit chain. long AuditChainVerification.RecordsChecked counts the
          *     records read, including the one that failed; long? AuditChainVerification.FirstBadSequence is the position
@@ -1162,6 +1414,19 @@ export interface components {
         CreateAssetGroupRequest: {
             name?: null | string;
         };
+        /**
+         * @description A new endpoint. `kind` is webhook, slack or teams. For a webhook, `secret` may be given
+         *     (`whsec_` + base64 of 24–64 bytes); otherwise one is made and shown once in the answer.
+         */
+        CreateEndpointRequest: {
+            name?: null | string;
+            kind?: null | components["schemas"]["NotificationChannel"];
+            url?: null | string;
+            secret?: null | string;
+            eventTypes?: null | string[];
+            minSeverity?: null | components["schemas"]["NotificationSeverity"];
+            enabled?: null | boolean;
+        };
         CreateEnrollmentTokenRequest: {
             label?: null | string;
             /** Format: int32 */
@@ -1228,6 +1493,52 @@ export interface components {
          * @enum {unknown}
          */
         CustomerScope: "allCustomers" | "selectedCustomers";
+        DeliveryResponse: {
+            /** Format: uuid */
+            id: string;
+            channel: components["schemas"]["NotificationChannel"];
+            recipient: string;
+            status: components["schemas"]["DeliveryStatus"];
+            /** Format: int32 */
+            attempts: number;
+            /** Format: int32 */
+            foldedCount: number;
+            /** Format: uuid */
+            foldedIntoId: null | string;
+            /** Format: uuid */
+            digestId: null | string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            dueAt: string;
+            /** Format: date-time */
+            deliveredAt: null | string;
+        };
+        /** @enum {unknown} */
+        DeliveryStatus: "pending" | "delivered" | "dead" | "folded" | "inDigest";
+        /** @enum {unknown} */
+        DigestMode: "immediate" | "hourly" | "daily";
+        /** @description An endpoint as the API shows it: never the URL or a secret, only a hint. */
+        EndpointResponse: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            kind: components["schemas"]["NotificationChannel"];
+            urlHint: string;
+            eventTypes: string[];
+            minSeverity: components["schemas"]["NotificationSeverity"];
+            enabled: boolean;
+            signed: boolean;
+            /** Format: date-time */
+            previousSecretExpiresAt: null | string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        /** @description The answer to creating a webhook or rotating its secret: the secret, this once. */
+        EndpointWithSecretResponse: {
+            endpoint: components["schemas"]["EndpointResponse"];
+            secret: null | string;
+        };
         /**
          * @description First contact, unsigned: the enrollment token proves the right to join a tenant; the public key
          *     (ECDSA P-256, SubjectPublicKeyInfo, base64) is what every later request is checked against.
@@ -1268,6 +1579,12 @@ export interface components {
             assetGroupId: null | string;
             /** Format: date-time */
             revokedAt: null | string;
+        };
+        EventTypeResponse: {
+            key: string;
+            title: string;
+            defaultSeverity: components["schemas"]["NotificationSeverity"];
+            description: string;
         };
         /** @description An export and its progress: status is queued, running, ready, failed or expired. */
         ExportResponse: {
@@ -1337,6 +1654,24 @@ export interface components {
                 [key: string]: string[];
             };
         };
+        InboxItemResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            eventId: string;
+            eventType: string;
+            severity: components["schemas"]["NotificationSeverity"];
+            title: string;
+            link: null | string;
+            facts: {
+                [key: string]: string;
+            };
+            /** Format: date-time */
+            occurredAt: string;
+            /** Format: int32 */
+            foldedCount: number;
+            read: boolean;
+        };
         InvitationPreviewResponse: {
             tenantName: string;
             email: string;
@@ -1362,6 +1697,30 @@ export interface components {
         };
         InvitationTokenRequest: {
             token?: null | string;
+        };
+        LedgerEntryResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            deliveryId: string;
+            /** Format: uuid */
+            eventId: null | string;
+            eventType: string;
+            eventTitle: null | string;
+            channel: components["schemas"]["NotificationChannel"];
+            recipient: string;
+            /** Format: int32 */
+            attempt: number;
+            outcome: components["schemas"]["AttemptOutcome"];
+            response: string;
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: date-time */
+            finishedAt: string;
+        };
+        MarkedResponse: {
+            /** Format: int32 */
+            marked: number;
         };
         MeResponse: {
             /** Format: uuid */
@@ -1397,6 +1756,33 @@ export interface components {
             role: components["schemas"]["Role"];
             customerScope: components["schemas"]["CustomerScope"];
         };
+        /**
+         * @description Where a delivery goes: a user's inbox or mailbox, or one of the tenant's endpoints.
+         * @enum {unknown}
+         */
+        NotificationChannel: "inApp" | "email" | "webhook" | "slack" | "teams";
+        NotificationEventResponse: {
+            /** Format: uuid */
+            id: string;
+            type: string;
+            severity: components["schemas"]["NotificationSeverity"];
+            title: string;
+            link: null | string;
+            facts: {
+                [key: string]: string;
+            };
+            /** Format: date-time */
+            occurredAt: string;
+            /** Format: date-time */
+            routedAt: null | string;
+            deliveries: components["schemas"]["DeliveryResponse"][];
+            attempts: components["schemas"]["LedgerEntryResponse"][];
+        };
+        /**
+         * @description How much an event matters, lowest first: preferences name the least severity they want.
+         * @enum {unknown}
+         */
+        NotificationSeverity: "info" | "low" | "medium" | "high" | "critical";
         PagedOfApiTokenResponse: {
             items: components["schemas"]["ApiTokenResponse"][];
             /** Format: int32 */
@@ -1442,8 +1828,26 @@ export interface components {
             /** Format: int32 */
             total: number;
         };
+        PagedOfInboxItemResponse: {
+            items: components["schemas"]["InboxItemResponse"][];
+            /** Format: int32 */
+            page: number;
+            /** Format: int32 */
+            pageSize: number;
+            /** Format: int32 */
+            total: number;
+        };
         PagedOfInvitationResponse: {
             items: components["schemas"]["InvitationResponse"][];
+            /** Format: int32 */
+            page: number;
+            /** Format: int32 */
+            pageSize: number;
+            /** Format: int32 */
+            total: number;
+        };
+        PagedOfLedgerEntryResponse: {
+            items: components["schemas"]["LedgerEntryResponse"][];
             /** Format: int32 */
             page: number;
             /** Format: int32 */
@@ -1496,6 +1900,43 @@ export interface components {
             /** Format: date-time */
             expiresAt: string;
         };
+        /**
+         * @description A set of preferences: the tenant's defaults or one user's own. `quietHoursStart`/`End`
+         *     are local times (HH:mm) in the tenant's time zone; both or neither.
+         */
+        PreferencesBody: {
+            rules?: null | components["schemas"]["RuleBody"][];
+            digest?: null | components["schemas"]["DigestMode"];
+            quietHoursStart?: null | string;
+            quietHoursEnd?: null | string;
+            criticalBypassesQuietHours?: null | boolean;
+            /** Format: int32 */
+            throttleMinutes?: null | number;
+        };
+        /** @description Effective preferences; for a user, `usesTenantSchedule` and each rule's `inherited` say what comes from the tenant. */
+        PreferencesResponse: {
+            /** Format: uuid */
+            userId: null | string;
+            rules: components["schemas"]["RuleResponse"][];
+            digest: components["schemas"]["DigestMode"];
+            quietHoursStart: null | string;
+            quietHoursEnd: null | string;
+            criticalBypassesQuietHours: boolean;
+            /** Format: int32 */
+            throttleMinutes: number;
+            usesTenantSchedule: boolean;
+            timeZone: string;
+        };
+        PublishTestRequest: {
+            severity?: null | components["schemas"]["NotificationSeverity"];
+            title?: null | string;
+        };
+        PublishedResponse: {
+            /** Format: uuid */
+            eventId: string;
+            type: string;
+            severity: components["schemas"]["NotificationSeverity"];
+        };
         RecoveryCodesResponse: {
             recoveryCodes: string[];
         };
@@ -1512,6 +1953,18 @@ export interface components {
         /** @description Signed with the current key; from the answer on, only the new key is accepted. */
         RotateKeyRequest: {
             newPublicKey: null | string;
+        };
+        /** @description One event type's routing for a user: which of their channels, from which severity up. */
+        RuleBody: {
+            eventType: null | string;
+            channels: null | string[];
+            minSeverity: null | components["schemas"]["NotificationSeverity"];
+        };
+        RuleResponse: {
+            eventType: string;
+            channels: string[];
+            minSeverity: components["schemas"]["NotificationSeverity"];
+            inherited: boolean;
         };
         SetCollectionPolicyRequest: {
             /** Format: uuid */
@@ -1634,11 +2087,23 @@ export interface components {
             code?: null | string;
             recoveryCode?: null | string;
         };
+        UnreadCountResponse: {
+            /** Format: int32 */
+            unread: number;
+        };
         UpdateAssetRequest: {
             tags?: null | string[];
             /** Format: uuid */
             groupId?: null | string;
             clearGroup?: null | boolean;
+        };
+        /** @description Changes to an endpoint; absent fields stay. A new `url` replaces the stored one. */
+        UpdateEndpointRequest: {
+            name?: null | string;
+            url?: null | string;
+            eventTypes?: null | string[];
+            minSeverity?: null | components["schemas"]["NotificationSeverity"];
+            enabled?: null | boolean;
         };
         UpdateMembershipRequest: {
             role?: null | components["schemas"]["Role"];
@@ -2253,6 +2718,486 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    ListInbox: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                q?: string;
+                sort?: string;
+                unread?: boolean;
+                severity?: string;
+            };
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PagedOfInboxItemResponse"];
+                };
+            };
+        };
+    };
+    GetInboxUnreadCount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadCountResponse"];
+                };
+            };
+        };
+    };
+    MarkInboxItemRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarkedResponse"];
+                };
+            };
+        };
+    };
+    MarkInboxRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarkedResponse"];
+                };
+            };
+        };
+    };
+    PublishTestNotification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublishTestRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublishedResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    ListNotificationEventTypes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventTypeResponse"][];
+                };
+            };
+        };
+    };
+    GetTenantNotificationPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesResponse"];
+                };
+            };
+        };
+    };
+    SetTenantNotificationPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreferencesBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    GetMyNotificationPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesResponse"];
+                };
+            };
+        };
+    };
+    SetMyNotificationPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreferencesBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    ResetMyNotificationPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesResponse"];
+                };
+            };
+        };
+    };
+    ListNotificationEndpoints: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EndpointResponse"][];
+                };
+            };
+        };
+    };
+    CreateNotificationEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateEndpointRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EndpointWithSecretResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    DeleteNotificationEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    UpdateNotificationEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateEndpointRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EndpointResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    RotateNotificationEndpointSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EndpointWithSecretResponse"];
+                };
+            };
+        };
+    };
+    ListNotificationLedger: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                q?: string;
+                sort?: string;
+                from?: string;
+                to?: string;
+                eventType?: string;
+                channel?: string;
+                outcome?: string;
+                recipient?: string;
+            };
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PagedOfLedgerEntryResponse"];
+                };
+            };
+        };
+    };
+    GetNotificationEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                eventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationEventResponse"];
+                };
             };
         };
     };

@@ -13,7 +13,7 @@ namespace Tenantra.Server.Platform.Jobs;
 /// Runs queued jobs on this node: claims up to <c>Tenantra:Jobs:Concurrency</c> due jobs at a time
 /// (<see cref="JobClaims"/>), runs each in its tenant's scope with its registered handler, renews
 /// the lease while it runs, and records the outcome — success, a retry after backoff
-/// (<see cref="JobRetry"/>), or a dead letter after the last attempt. Every write about a job is
+/// (<see cref="JobRetry"/>, first delay <c>Tenantra:Jobs:RetryFirstDelaySeconds</c>), or a dead letter after the last attempt. Every write about a job is
 /// guarded by this worker's lease, so a worker that lost its lease (it stalled, another took the
 /// job over) changes nothing. A worker killed mid-job loses nothing: its lease expires and the job
 /// is claimed again.
@@ -27,6 +27,7 @@ public sealed class JobWorker(
     private readonly string _owner = $"{registry.NodeId[..Math.Min(registry.NodeId.Length, 60)]}/{Guid.NewGuid():N}";
     private readonly int _concurrency = Math.Max(1, configuration.GetValue("Tenantra:Jobs:Concurrency", 4));
     private readonly TimeSpan _lease = TimeSpan.FromSeconds(Math.Max(1, configuration.GetValue("Tenantra:Jobs:LeaseSeconds", 60.0)));
+    private readonly TimeSpan _firstRetryDelay = TimeSpan.FromSeconds(Math.Max(0.01, configuration.GetValue("Tenantra:Jobs:RetryFirstDelaySeconds", JobRetry.FirstDelay.TotalSeconds)));
     private static readonly TimeSpan s_roundBudget = TimeSpan.FromSeconds(10);
 
     public override string Name => "jobs";
@@ -128,7 +129,7 @@ public sealed class JobWorker(
     private Task<int> RetryLaterAsync(Job job, string error)
     {
         var now = Clock.GetUtcNow();
-        var runAfter = now + JobRetry.DelayAfter(job.Attempts, Random.Shared);
+        var runAfter = now + JobRetry.DelayAfter(job.Attempts, Random.Shared, _firstRetryDelay);
         return WithJobsAsync(jobs => OwnedRunning(jobs, job).ExecuteUpdateAsync(
             s => s.SetProperty(j => j.Status, JobStatus.Pending)
                 .SetProperty(j => j.RunAfter, runAfter)

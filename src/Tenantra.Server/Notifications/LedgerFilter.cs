@@ -1,0 +1,59 @@
+using Tenantra.Core.Notifications;
+using Tenantra.Server.Platform;
+
+namespace Tenantra.Server.Notifications;
+
+/// <summary>The delivery ledger's filters, the same for the list and for exports of it.</summary>
+public sealed record LedgerFilter(DateTimeOffset? From, DateTimeOffset? To, string? EventType, NotificationChannel? Channel, AttemptOutcome? Outcome, string? Recipient, string? Search)
+{
+    public static readonly string[] Names = ["from", "to", "eventType", "channel", "outcome", "recipient", "q"];
+
+    public IQueryable<NotificationAttempt> Apply(IQueryable<NotificationAttempt> query)
+    {
+        if (From is { } from)
+        {
+            query = query.Where(a => a.StartedAt >= from.ToUniversalTime());
+        }
+
+        if (To is { } to)
+        {
+            query = query.Where(a => a.StartedAt < to.ToUniversalTime());
+        }
+
+        if (EventType is { } type)
+        {
+            query = query.Where(a => a.EventType == type);
+        }
+
+        if (Channel is { } channel)
+        {
+            query = query.Where(a => a.Channel == channel);
+        }
+
+        if (Outcome is { } outcome)
+        {
+            query = query.Where(a => a.Outcome == outcome);
+        }
+
+        if (Recipient is { } recipient)
+        {
+            query = query.Where(a => a.Recipient.Contains(recipient));
+        }
+
+        if (Search is { } search)
+        {
+            query = query.Where(a => a.Recipient.Contains(search) || a.Response.Contains(search) || a.EventType.Contains(search));
+        }
+
+        return query;
+    }
+
+    /// <summary>From an export's filters (the list's query parameter names), with a field error per bad value.</summary>
+    public static LedgerFilter Parse(IReadOnlyDictionary<string, string> filters, ValidationErrors errors)
+    {
+        var values = new FilterValues(filters, errors).Taking("the delivery ledger", Names);
+        return new LedgerFilter(
+            values.Time("from"), values.Time("to"), values.Text("eventType"), values.Choice<NotificationChannel>("channel"), values.Choice<AttemptOutcome>("outcome"),
+            values.Text("recipient"), values.Text("q"));
+    }
+}
