@@ -18,6 +18,9 @@ public static class FeatureCatalog
         new("api-tokens", "API tokens", Permission.TokensManage, true),
         new("audit", "Audit trail", Permission.AuditRead, true),
         new("exports", "Exports", Permission.TenantRead, true),
+        new("notifications", "Notifications and preferences", Permission.TenantRead, true),
+        new("notification-endpoints", "Notification endpoints", Permission.TenantManage, true),
+        new("notification-ledger", "Notification delivery ledger", Permission.AuditRead, true),
         new("msps", "MSPs", Permission.MspsManage, true),
         new("system", "System status", Permission.SystemRead, true),
     ];

@@ -82,8 +82,13 @@ public sealed partial class HealthAndStatusTests(HealthAndStatusFixture fixture)
 
         var features = await FeaturesAsync(viewer, fixture.CustomerId);
 
-        Assert.Equal(["api-tokens", "assets", "audit", "customers", "enrollment", "exports", "msps", "system", "tenant", "users"], features.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(
+            ["api-tokens", "assets", "audit", "customers", "enrollment", "exports", "msps", "notification-endpoints", "notification-ledger", "notifications", "system", "tenant", "users"],
+            features.Keys.Order(StringComparer.Ordinal));
         Assert.True(features["tenant"]);
+        Assert.True(features["notifications"]);
+        Assert.False(features["notification-endpoints"]);
+        Assert.False(features["notification-ledger"]);
         Assert.True(features["assets"]);
         Assert.True(features["exports"]);
         Assert.False(features["enrollment"]);
