@@ -114,9 +114,9 @@ internal static class IngestLoad
         }
     }
 
-    private static double Percentile(List<double> sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+    internal static double Percentile(List<double> sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
 
-    private static int Number(string[] args, string name, int fallback) =>
+    internal static int Number(string[] args, string name, int fallback) =>
         int.Parse(LoadSeeder.Arg(args, name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
 
     /// <summary>Warm-up, then the measured window; answers count when they complete inside it.</summary>

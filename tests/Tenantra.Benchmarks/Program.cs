@@ -6,7 +6,8 @@ namespace Tenantra.Benchmarks;
 /// Load scenarios and benchmarks (not tests). <c>seed-load</c> prepares the database for the wrk
 /// scenario in scripts/bench; <c>audit-overhead</c> measures the audit write; <c>ingest-load</c>
 /// loads a running server with signed snapshot uploads from simulated agents; <c>enrollment-token</c>
-/// makes a token for the published agent; anything else goes to BenchmarkDotNet.
+/// makes a token for the published agent; <c>notify-load</c> measures published event → ledger entry;
+/// anything else goes to BenchmarkDotNet.
 /// </summary>
 public static class BenchmarkProgram
 {
@@ -20,6 +21,8 @@ public static class BenchmarkProgram
                 return await AuditOverhead.RunAsync(args[1..]);
             case "ingest-load":
                 return await IngestLoad.RunAsync(args[1..]);
+            case "notify-load":
+                return await NotifyLoad.RunAsync(args[1..]);
             case "enrollment-token":
                 return await BenchTenant.RunAsync(args[1..]);
             default:

@@ -27,6 +27,9 @@ public sealed class NotificationEvent : ITenantScoped
     public string Facts { get; init; } = "{}";
     public DateTimeOffset OccurredAt { get; init; }
 
+    /// <summary>The job queued to route it (a router that routes it with others discharges that job).</summary>
+    public Guid RouteJobId { get; set; }
+
     /// <summary>When routing made its deliveries; null until then.</summary>
     public DateTimeOffset? RoutedAt { get; set; }
 }

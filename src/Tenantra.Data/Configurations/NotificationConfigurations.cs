@@ -16,6 +16,8 @@ internal sealed class NotificationEventConfiguration : IEntityTypeConfiguration<
         builder.Property(e => e.Fingerprint).HasMaxLength(200);
         builder.Property(e => e.Link).HasMaxLength(500);
         builder.HasIndex(e => new { e.TenantId, e.OccurredAt });
+        // Routers take the oldest unrouted events.
+        builder.HasIndex(e => new { e.TenantId, e.RoutedAt, e.OccurredAt });
     }
 }
 

@@ -28,10 +28,12 @@ public sealed class M0006Notifications : Migration
                 link = table.Column<string>(maxLength: 500, nullable: true),
                 facts = table.Column<string>(nullable: false),
                 occurred_at = table.Column<DateTimeOffset>(type: ts, nullable: false),
+                route_job_id = table.Column<Guid>(nullable: false),
                 routed_at = table.Column<DateTimeOffset>(type: ts, nullable: true),
             },
             constraints: table => table.PrimaryKey("pk_notification_events", e => new { e.tenant_id, e.id }));
         migrationBuilder.CreateIndex("ix_notification_events_tenant_id_occurred_at", "notification_events", ["tenant_id", "occurred_at"]);
+        migrationBuilder.CreateIndex("ix_notification_events_tenant_id_routed_at_occurred_at", "notification_events", ["tenant_id", "routed_at", "occurred_at"]);
 
         migrationBuilder.CreateTable(
             name: "notification_rules",

@@ -34,8 +34,8 @@ public sealed class NotificationPublisher(TenantraDbContext db, JobQueue jobs, T
             Facts = JsonSerializer.Serialize(facts),
             OccurredAt = clock.GetUtcNow(),
         };
+        notification.RouteJobId = jobs.Enqueue(NotificationRouter.Kind, tenantId, new NotificationRouter.Payload(notification.Id), priority: 1).Id;
         db.NotificationEvents.Add(notification);
-        jobs.Enqueue(NotificationRouter.Kind, tenantId, new NotificationRouter.Payload(notification.Id), priority: 1);
         return notification;
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Tenantra.Core.Jobs;
 using Tenantra.Data;
 
@@ -31,5 +32,19 @@ public sealed class JobQueue(TenantraDbContext db, TimeProvider clock)
         };
         db.Jobs.Add(job);
         return job;
+    }
+
+    /// <summary>
+    /// Marks jobs done whose work the caller has just done itself (a handler that handles a batch),
+    /// in the caller's transaction. Only jobs still pending: one a worker is already running finishes
+    /// there (handlers are safe to run again).
+    /// </summary>
+    public Task<int> DischargeAsync(IReadOnlyCollection<Guid> jobIds, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        return db.Jobs.Where(j => jobIds.Contains(j.Id) && j.Status == JobStatus.Pending).ExecuteUpdateAsync(
+            s => s.SetProperty(j => j.Status, JobStatus.Succeeded).SetProperty(j => j.Result, "{\"discharged\":true}")
+                .SetProperty(j => j.CompletedAt, now).SetProperty(j => j.UpdatedAt, now),
+            cancellationToken);
     }
 }
