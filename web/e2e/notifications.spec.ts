@@ -81,3 +81,26 @@ test("a test notification reaches the bell, the inbox and the ledger; a webhook'
   await expect(row).toBeVisible();
   await expect(page.getByText(secret)).toHaveCount(0);
 });
+
+test("a viewer has the inbox and their own preferences, but neither endpoints nor the ledger nor the tenant's defaults", async ({ page }) => {
+  await signInToShell(page, demo.contosoViewer);
+  const tenantId = await tenantIdByName(page, "Contoso Dental Group");
+  const nav = page.getByRole("navigation", { name: "Main" });
+  await expect(nav.getByRole("link", { name: "Notifications", exact: true })).toBeVisible();
+  await expect(nav.getByRole("link", { name: "Notification preferences" })).toBeVisible();
+  await expect(nav.getByRole("link", { name: "Notification endpoints" })).toHaveCount(0);
+  await expect(nav.getByRole("link", { name: "Delivery ledger" })).toHaveCount(0);
+  await expect(page.getByRole("banner").getByRole("link", { name: /^Notifications, .* unread$/ })).toBeVisible();
+
+  await page.goto(`/t/${tenantId}/notification-preferences?scope=tenant`);
+  await expect(page.getByRole("table", { name: "Event types" })).toBeVisible();
+  await expect(page.getByRole("tab")).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Save my preferences" })).toBeVisible();
+
+  for (const path of ["notification-endpoints", "notification-ledger"]) {
+    await page.goto(`/t/${tenantId}/${path}`);
+    await expect(page.getByText("You do not have access to this page")).toBeVisible();
+  }
+  expect((await page.request.get(`/api/v1/tenants/${tenantId}/notifications/endpoints`)).status()).toBe(403);
+  expect((await page.request.get(`/api/v1/tenants/${tenantId}/notifications/ledger`)).status()).toBe(403);
+});
