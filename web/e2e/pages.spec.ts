@@ -43,6 +43,11 @@ test("MSP admin pages", async ({ page }) => {
     ["api-tokens", `/t/${contosoId}/api-tokens`, "API tokens"],
     ["audit", `/t/${contosoId}/audit`, "Audit trail"],
     ["exports", `/t/${contosoId}/exports`, "Exports"],
+    ["notifications", `/t/${contosoId}/notifications`, "Notifications"],
+    ["notification-preferences", `/t/${contosoId}/notification-preferences`, "Notification preferences"],
+    ["notification-preferences-tenant", `/t/${contosoId}/notification-preferences?scope=tenant`, "Notification preferences"],
+    ["notification-endpoints", `/t/${contosoId}/notification-endpoints`, "Notification endpoints"],
+    ["notification-ledger", `/t/${contosoId}/notification-ledger`, "Delivery ledger"],
     ["tenant-settings", `/t/${contosoId}/settings`, "Tenant settings"],
     ["account", "/account", "Your account"],
   ];

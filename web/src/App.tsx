@@ -27,6 +27,11 @@ const EnrollmentPage = lazy(() => import("./features/assets/EnrollmentPage").the
 const ApiTokensPage = lazy(() => import("./features/api-tokens/ApiTokensPage").then((m) => ({ default: m.ApiTokensPage })));
 const AuditPage = lazy(() => import("./features/audit/AuditPage").then((m) => ({ default: m.AuditPage })));
 const ExportsPage = lazy(() => import("./features/exports/ExportsPage").then((m) => ({ default: m.ExportsPage })));
+const InboxPage = lazy(() => import("./features/notifications/InboxPage").then((m) => ({ default: m.InboxPage })));
+const PreferencesPage = lazy(() => import("./features/notifications/PreferencesPage").then((m) => ({ default: m.PreferencesPage })));
+const EndpointsPage = lazy(() => import("./features/notifications/EndpointsPage").then((m) => ({ default: m.EndpointsPage })));
+const LedgerPage = lazy(() => import("./features/notifications/LedgerPage").then((m) => ({ default: m.LedgerPage })));
+const EventPage = lazy(() => import("./features/notifications/EventPage").then((m) => ({ default: m.EventPage })));
 const SystemStatusPage = lazy(() => import("./features/system/SystemStatusPage").then((m) => ({ default: m.SystemStatusPage })));
 
 export function createQueryClient() {
@@ -120,6 +125,11 @@ const router = createBrowserRouter([
               page("api-tokens", <ApiTokensPage />),
               page("audit", <AuditPage />),
               page("exports", <ExportsPage />),
+              page("notifications", <InboxPage />),
+              page("notification-preferences", <PreferencesPage />),
+              page("notification-endpoints", <EndpointsPage />),
+              page("notification-ledger", <LedgerPage />),
+              page("notification-ledger/events/:eventId", <EventPage />),
               page("settings", <TenantSettingsPage />),
               page("system", <SystemStatusPage />),
             ],

@@ -14,7 +14,7 @@ export function Badge({ tone = "neutral", children }: { tone?: BadgeTone; childr
   return <span className={`inline-flex items-center rounded px-1.5 py-0.5 text-xs font-medium ${tones[tone]}`}>{children}</span>;
 }
 
-/** The colour of a lifecycle status word used across lists (tenants, tokens, invitations, assets). */
+/** The colour of a lifecycle status word used across lists (tenants, tokens, invitations, assets, deliveries). */
 export function statusTone(status: string): BadgeTone {
   switch (status) {
     case "active":
@@ -23,6 +23,7 @@ export function statusTone(status: string): BadgeTone {
     case "accepted":
     case "success":
     case "ready":
+    case "delivered":
       return "ok";
     case "suspended":
     case "expired":
@@ -35,6 +36,7 @@ export function statusTone(status: string): BadgeTone {
     case "denied":
     case "purged":
     case "failed":
+    case "dead":
       return "danger";
     default:
       return "neutral";

@@ -1,4 +1,4 @@
-import { flexRender, getCoreRowModel, useReactTable, type ColumnDef } from "@tanstack/react-table";
+import { flexRender, getCoreRowModel, useReactTable, type ColumnDef, type Table } from "@tanstack/react-table";
 import { useEffect, useState, type ReactNode } from "react";
 import { problemMessage } from "../api/problems";
 import { Button } from "./Button";
@@ -108,17 +108,7 @@ export function DataTable<T, F extends string>(props: DataTableProps<T, F>) {
                   ))}
                 </tr>
               ))}
-            {!isLoading &&
-              !error &&
-              table.getRowModel().rows.map((row) => (
-                <tr key={row.id} className="border-t border-line hover:bg-raised/60">
-                  {row.getVisibleCells().map((cell) => (
-                    <td key={cell.id} className={`px-3 py-2 align-middle ${hideClass(cell.column.columnDef.meta?.hideBelow)}`}>
-                      {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                    </td>
-                  ))}
-                </tr>
-              ))}
+            {!isLoading && !error && <BodyRows table={table} />}
           </tbody>
         </table>
         {isLoading && (
@@ -159,7 +149,21 @@ export function DataTable<T, F extends string>(props: DataTableProps<T, F>) {
   );
 }
 
-function hideClass(below: "md" | "lg" | undefined) {
+/** A table's rows as every list shows them (StaticTable too). */
+export function BodyRows<T>({ table, align = "middle" }: { table: Table<T>; align?: "middle" | "top" }) {
+  return table.getRowModel().rows.map((row) => (
+    <tr key={row.id} className="border-t border-line hover:bg-raised/60">
+      {row.getVisibleCells().map((cell) => (
+        <td key={cell.id} className={`px-3 py-2 ${align === "top" ? "align-top" : "align-middle"} ${hideClass(cell.column.columnDef.meta?.hideBelow)}`}>
+          {flexRender(cell.column.columnDef.cell, cell.getContext())}
+        </td>
+      ))}
+    </tr>
+  ));
+}
+
+/** The classes that hide a column below a width (`meta.hideBelow`). */
+export function hideClass(below: "md" | "lg" | undefined) {
   return below === "md" ? "hidden md:table-cell" : below === "lg" ? "hidden lg:table-cell" : "";
 }
 
@@ -210,6 +214,52 @@ export function FilterSelect<F extends string>({
           </option>
         ))}
       </select>
+    </label>
+  );
+}
+
+/** A text filter applied on Enter or when leaving the box; it follows the URL (back, forward, another tenant). */
+export function TextFilter<F extends string>({ label, name, params, placeholder }: { label: string; name: F; params: ListParams<F>; placeholder?: string }) {
+  const applied = params.filters[name] ?? "";
+  const [text, setText] = useState(applied);
+  useEffect(() => setText(applied), [applied]);
+  const apply = () => params.setFilter(name, text.trim() || undefined);
+  return (
+    <label className="flex flex-col gap-1 text-xs font-medium text-muted">
+      {label}
+      <input
+        className={`${inputClass} w-40`}
+        value={text}
+        placeholder={placeholder}
+        onChange={(e) => setText(e.target.value)}
+        onBlur={apply}
+        onKeyDown={(e) => e.key === "Enter" && apply()}
+      />
+    </label>
+  );
+}
+
+/** A day (YYYY-MM-DD, the reader's local day) bound to one URL parameter; see `localDayRange` for the API's instants. */
+export function DateFilter<F extends string>({ label, name, params }: { label: string; name: F; params: ListParams<F> }) {
+  return (
+    <label className="flex flex-col gap-1 text-xs font-medium text-muted">
+      {label}
+      <input
+        type="date"
+        className={`${inputClass} w-40`}
+        value={params.filters[name] ?? ""}
+        onChange={(e) => params.setFilter(name, e.target.value || undefined)}
+      />
+    </label>
+  );
+}
+
+/** A yes-only filter (e.g. "Unread only"): checked sets the URL parameter to `true`, unchecked removes it. */
+export function FilterCheckbox<F extends string>({ label, name, params }: { label: string; name: F; params: ListParams<F> }) {
+  return (
+    <label className="flex items-center gap-2 self-end py-1.5 text-sm text-ink">
+      <input type="checkbox" checked={params.filters[name] === "true"} onChange={(e) => params.setFilter(name, e.target.checked ? "true" : undefined)} />
+      {label}
     </label>
   );
 }

@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { ApiProblem } from "../api/problems";
 import { FormField } from "./FormField";
-import { useApiForm } from "./useApiForm";
+import { useApiForm, type FieldPlacement } from "./useApiForm";
 
 const schema = z.object({
   email: z.string().trim().min(1, "Enter an email address.").email("Enter a valid email address."),
@@ -12,11 +12,11 @@ const schema = z.object({
 });
 type Values = z.infer<typeof schema>;
 
-function InviteForm({ action }: { action: (values: Values) => Promise<unknown> }) {
+function InviteForm({ action, place }: { action: (values: Values) => Promise<unknown>; place?: FieldPlacement }) {
   const form = useApiForm(schema, { email: "", displayName: "" });
   const { errors } = form.formState;
   return (
-    <form onSubmit={form.submitWith(action)} noValidate>
+    <form onSubmit={form.submitWith(action, place)} noValidate>
       <FormField label="Email" error={errors.email?.message}>
         <input {...form.register("email")} />
       </FormField>
@@ -139,5 +139,25 @@ describe("useApiForm", () => {
     expect(action).toHaveBeenCalledTimes(2);
     expect(action).toHaveBeenLastCalledWith({ email: "grace@example.com", displayName: "Ada" });
     expect(screen.queryByText("is taken.")).not.toBeInTheDocument();
+  });
+
+  it("places field errors where the form's mapping says, and the rest in the form's error", async () => {
+    const user = userEvent.setup();
+    const place: FieldPlacement = (field) => (field === "invitee.address" ? "email" : undefined);
+    render(
+      <InviteForm
+        place={place}
+        action={async () => {
+          throw new ApiProblem(400, "Invalid", undefined, { "invitee.address": ["is taken."], email: ["is not sent as email."] });
+        }}
+      />,
+    );
+    await user.type(email(), "ada@example.com");
+    await user.type(name(), "Ada");
+    await user.click(screen.getByRole("button", { name: "Invite" }));
+
+    expect(await screen.findByText("is taken.")).toBeInTheDocument();
+    expect(email()).toHaveAccessibleDescription("is taken.");
+    expect(screen.getByRole("alert")).toHaveTextContent(/^Invalid Email is not sent as email\.$/);
   });
 });

@@ -8,21 +8,48 @@ export function requestOf(input: RequestInfo | URL, init?: RequestInit): Request
   return input instanceof Request ? input : new Request(new URL(String(input), globalThis.location.origin), init);
 }
 
+type FetchMock = { mockImplementation: (fn: typeof fetch) => unknown };
+
+/** Answers one request of a fake API. */
+export type Route = (request: Request) => Response | Promise<Response>;
+
+/** A request the fake API answered: method, path, query and JSON body. */
+export interface Served {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  body: unknown;
+}
+
+/**
+ * Makes `fetchMock` a small API: the antiforgery endpoint and `routes` by `"METHOD /path"`, 404 for
+ * anything else. Returns the requests made to it (the antiforgery fetch aside), in order.
+ */
+export function serveRoutes(fetchMock: FetchMock, routes: Record<string, Route>): Served[] {
+  const served: Served[] = [];
+  fetchMock.mockImplementation(async (input, init) => {
+    const request = requestOf(input, init);
+    const url = new URL(request.url);
+    if (url.pathname === "/api/v1/auth/antiforgery") return json(200, { token: "t", headerName: "X-XSRF-TOKEN" });
+    const text = await request.clone().text();
+    served.push({ method: request.method, path: url.pathname, query: url.searchParams, body: text ? JSON.parse(text) : undefined });
+    const route = routes[`${request.method} ${url.pathname}`];
+    return route ? route(request) : json(404, { title: "Not Found", status: 404 });
+  });
+  return served;
+}
+
 /**
  * Makes `fetchMock` a small API for one form: the antiforgery endpoint, `POST path` answered by
  * `answer` (its JSON bodies collected, in order, into the returned list), 404 for anything else.
  */
-export function servePost(fetchMock: { mockImplementation: (fn: typeof fetch) => unknown }, path: string, answer: () => Response): unknown[] {
+export function servePost(fetchMock: FetchMock, path: string, answer: () => Response): unknown[] {
   const posted: unknown[] = [];
-  fetchMock.mockImplementation(async (input, init) => {
-    const request = requestOf(input, init);
-    const requested = new URL(request.url).pathname;
-    if (requested === "/api/v1/auth/antiforgery") return json(200, { token: "t", headerName: "X-XSRF-TOKEN" });
-    if (request.method === "POST" && requested === path) {
+  serveRoutes(fetchMock, {
+    [`POST ${path}`]: async (request) => {
       posted.push(await request.json());
       return answer();
-    }
-    return json(404, { title: "Not Found", status: 404 });
+    },
   });
   return posted;
 }

@@ -1,14 +1,14 @@
 import { useMutation } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import type { ColumnDef } from "@tanstack/react-table";
 import { api, type Schemas } from "../../api/client";
 import { problemMessage, unwrap } from "../../api/problems";
 import { Alert } from "../../components/Alert";
 import { Badge, statusTone } from "../../components/Badge";
 import { Button } from "../../components/Button";
-import { DataTable, FilterSelect } from "../../components/DataTable";
+import { DataTable, DateFilter, FilterSelect, TextFilter } from "../../components/DataTable";
+import { localDayRange } from "../../components/days";
 import { formatDate } from "../../components/format";
-import { inputClass } from "../../components/FormField";
 import { PageHeader } from "../../components/PageHeader";
 import type { ListParams } from "../../components/useListParams";
 import { useServerList } from "../../components/useServerList";
@@ -112,60 +112,8 @@ export function AuditPage() {
   );
 }
 
-/**
- * Dates in the URL are the reader's local days; the API takes UTC instants (`to` is exclusive, so
- * the end of that day). A value that is not a valid YYYY-MM-DD day (an edited URL) is left out.
- */
+/** Dates in the URL are the reader's local days; the API takes UTC instants (see {@link localDayRange}). */
 export function toApiQuery(query: ListParams<AuditFilter>["query"]) {
   const { from, to, outcome, ...rest } = query;
-  return {
-    ...rest,
-    outcome: outcome as Schemas["AuditOutcome"] | undefined,
-    from: localMidnight(from, 0),
-    to: localMidnight(to, 1),
-  };
-}
-
-/** The local midnight `daysLater` after the day starts: 23 or 25 hours later when the clocks change, not always 24. */
-function localMidnight(day: string | undefined, daysLater: number): string | undefined {
-  if (!day || !/^\d{4}-\d{2}-\d{2}$/.test(day)) return undefined;
-  const midnight = new Date(`${day}T00:00:00`);
-  if (Number.isNaN(midnight.getTime())) return undefined;
-  midnight.setDate(midnight.getDate() + daysLater);
-  return midnight.toISOString();
-}
-
-/** A text filter applied on Enter or when leaving the box; it follows the URL (back, forward, another tenant). */
-function TextFilter({ label, name, params, placeholder }: { label: string; name: AuditFilter; params: ListParams<AuditFilter>; placeholder?: string }) {
-  const applied = params.filters[name] ?? "";
-  const [text, setText] = useState(applied);
-  useEffect(() => setText(applied), [applied]);
-  const apply = () => params.setFilter(name, text.trim() || undefined);
-  return (
-    <label className="flex flex-col gap-1 text-xs font-medium text-muted">
-      {label}
-      <input
-        className={`${inputClass} w-40`}
-        value={text}
-        placeholder={placeholder}
-        onChange={(e) => setText(e.target.value)}
-        onBlur={apply}
-        onKeyDown={(e) => e.key === "Enter" && apply()}
-      />
-    </label>
-  );
-}
-
-function DateFilter({ label, name, params }: { label: string; name: AuditFilter; params: ListParams<AuditFilter> }) {
-  return (
-    <label className="flex flex-col gap-1 text-xs font-medium text-muted">
-      {label}
-      <input
-        type="date"
-        className={`${inputClass} w-40`}
-        value={params.filters[name] ?? ""}
-        onChange={(e) => params.setFilter(name, e.target.value || undefined)}
-      />
-    </label>
-  );
+  return { ...rest, outcome: outcome as Schemas["AuditOutcome"] | undefined, ...localDayRange(from, to) };
 }

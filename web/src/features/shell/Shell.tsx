@@ -4,6 +4,7 @@ import { Link, NavLink, Outlet, useLocation, useNavigate, useParams } from "reac
 import { api, forgetAntiforgeryToken } from "../../api/client";
 import { Button } from "../../components/Button";
 import { useMe, type Me } from "../auth/session";
+import { NotificationBell } from "../notifications/NotificationBell";
 import { navItemFor, visibleNavItems } from "./navigation";
 import { useFeatures, useTenant } from "./tenant";
 import { TenantSwitcher } from "./TenantSwitcher";
@@ -39,6 +40,7 @@ export function Shell() {
         </Link>
         {tenantId && <TenantPicker me={me} tenantId={tenantId} />}
         <div className="ml-auto flex items-center gap-2">
+          {tenantId && <NotificationBell tenantId={tenantId} />}
           <ThemeToggle />
           <UserMenu me={me} />
         </div>

@@ -6,7 +6,20 @@ const features = (enabled: string[]): Features => ({
   tenantId: "t",
   roles: ["admin"],
   permissions: [],
-  features: ["customers", "msps", "assets", "enrollment", "users", "api-tokens", "audit", "tenant", "system"].map((key) => ({
+  features: [
+    "customers",
+    "msps",
+    "assets",
+    "enrollment",
+    "users",
+    "api-tokens",
+    "audit",
+    "notifications",
+    "notification-endpoints",
+    "notification-ledger",
+    "tenant",
+    "system",
+  ].map((key) => ({
     key,
     title: key,
     enabled: enabled.includes(key),
@@ -36,6 +49,21 @@ describe("navigation", () => {
       "memberships",
     ]);
     expect(visibleNavItems(features(["assets", "tenant"]), "customer").map((i) => i.path)).toEqual(["assets", "settings"]);
+  });
+
+  it("offers the inbox and preferences to every reader, endpoints and the ledger by their own features", () => {
+    expect(visibleNavItems(features(["notifications", "tenant"]), "customer").map((i) => i.path)).toEqual([
+      "notifications",
+      "notification-preferences",
+      "settings",
+    ]);
+    expect(visibleNavItems(features(["notifications", "notification-endpoints", "notification-ledger"]), "customer").map((i) => i.path)).toEqual([
+      "notifications",
+      "notification-preferences",
+      "notification-endpoints",
+      "notification-ledger",
+    ]);
+    expect(navItemFor("notification-ledger/events/0192f0a0-0000-7000-8000-000000000001")?.label).toBe("Delivery ledger");
   });
 
   it("puts a page below a section (an asset) under that section", () => {

@@ -25,6 +25,10 @@ export const navItems: NavItem[] = [
   { path: "api-tokens", label: "API tokens", feature: "api-tokens" },
   { path: "audit", label: "Audit trail", feature: "audit" },
   { path: "exports", label: "Exports", feature: "exports" },
+  { path: "notifications", label: "Notifications", feature: "notifications" },
+  { path: "notification-preferences", label: "Notification preferences", feature: "notifications" },
+  { path: "notification-endpoints", label: "Notification endpoints", feature: "notification-endpoints" },
+  { path: "notification-ledger", label: "Delivery ledger", feature: "notification-ledger" },
   { path: "settings", label: "Tenant settings", feature: "tenant" },
   { path: "system", label: "System status", feature: "system", kinds: ["platform"] },
 ];
