@@ -20,7 +20,7 @@ public sealed class NotificationEvent : ITenantScoped
     /// <summary>What makes events "identical" for throttling: the same type and fingerprint fold together.</summary>
     public required string Fingerprint { get; init; }
 
-    /// <summary>A console path for the thing the event is about, e.g. <c>/assets/…</c>.</summary>
+    /// <summary>The console page of the thing the event is about, relative to the tenant, e.g. <c>/assets/…</c>.</summary>
     public string? Link { get; init; }
 
     /// <summary>Name → value facts (JSON object) shown in messages and sent in webhooks.</summary>

@@ -19,12 +19,12 @@ public sealed class EmailSender(IOptions<SmtpOptions> options)
         var smtp = options.Value;
         if (!IsConfigured)
         {
-            return DeliveryResult.Failed("Email is not configured on this server (Tenantra:Smtp:Host).");
+            return DeliveryResult.Refused("Email is not configured on this server (Tenantra:Smtp:Host).");
         }
 
         if (!MailAddress.TryCreate(to, out var address))
         {
-            return DeliveryResult.Failed($"\"{to}\" is not an email address.");
+            return DeliveryResult.Refused($"\"{to}\" is not an email address.");
         }
 
         using var mail = new MailMessage { From = new MailAddress(smtp.From, smtp.FromName), Subject = EmailTemplates.Subject(message) };

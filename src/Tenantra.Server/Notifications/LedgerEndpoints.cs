@@ -29,7 +29,7 @@ public static class LedgerEndpoints
         var notifications = routes.MapGroup("/api/v1/tenants/{tenantId:guid}/notifications").WithTags("Notifications");
         notifications.MapGet("/ledger", List).RequireTenant(Permission.AuditRead)
             .WithName("ListNotificationLedger").WithSummary("Every delivery attempt, newest first")
-            .WithDescription("Paged; filters `from`/`to` (UTC), `eventType`, `channel`, `outcome` (delivered, failed, dead), `recipient` (part of it); `q` searches recipients, responses and event types. Export it as the `notification-ledger` dataset.");
+            .WithDescription("Paged; filters `from`/`to` (UTC), `eventType`, `channel`, `outcome` (delivered, failed, dead), `recipient` (part of it); `q` searches recipients, responses, event types and titles. Export it as the `notification-ledger` dataset.");
         notifications.MapGet("/events/{eventId:guid}", Event).RequireTenant(Permission.AuditRead)
             .WithName("GetNotificationEvent").WithSummary("One published event with its deliveries and their attempts");
     }
@@ -39,7 +39,7 @@ public static class LedgerEndpoints
         EnumFilter<AttemptOutcome>? outcome, string? recipient, TenantraDbContext db)
     {
         var filter = new LedgerFilter(from, to, Clip(eventType), channel?.Value, outcome?.Value, Clip(recipient), page.Search);
-        var rows = await Rows(db, tenantId, filter.Apply(db.NotificationAttempts.Where(a => a.TenantId == tenantId)))
+        var rows = await filter.Apply(Rows(db, tenantId, db.NotificationAttempts.Where(a => a.TenantId == tenantId)))
             .OrderByDescending(r => r.Attempt.StartedAt).ThenByDescending(r => r.Attempt.Id).ToPageAsync(page);
         return TypedResults.Ok(new Paged<LedgerEntryResponse>([.. rows.Items.Select(r => r.Response)], rows.Page, rows.PageSize, rows.Total));
     }

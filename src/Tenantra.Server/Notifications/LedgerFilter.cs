@@ -8,41 +8,42 @@ public sealed record LedgerFilter(DateTimeOffset? From, DateTimeOffset? To, stri
 {
     public static readonly string[] Names = ["from", "to", "eventType", "channel", "outcome", "recipient", "q"];
 
-    public IQueryable<NotificationAttempt> Apply(IQueryable<NotificationAttempt> query)
+    public IQueryable<LedgerEndpoints.LedgerRow> Apply(IQueryable<LedgerEndpoints.LedgerRow> query)
     {
         if (From is { } from)
         {
-            query = query.Where(a => a.StartedAt >= from.ToUniversalTime());
+            query = query.Where(r => r.Attempt.StartedAt >= from.ToUniversalTime());
         }
 
         if (To is { } to)
         {
-            query = query.Where(a => a.StartedAt < to.ToUniversalTime());
+            query = query.Where(r => r.Attempt.StartedAt < to.ToUniversalTime());
         }
 
         if (EventType is { } type)
         {
-            query = query.Where(a => a.EventType == type);
+            query = query.Where(r => r.Attempt.EventType == type);
         }
 
         if (Channel is { } channel)
         {
-            query = query.Where(a => a.Channel == channel);
+            query = query.Where(r => r.Attempt.Channel == channel);
         }
 
         if (Outcome is { } outcome)
         {
-            query = query.Where(a => a.Outcome == outcome);
+            query = query.Where(r => r.Attempt.Outcome == outcome);
         }
 
         if (Recipient is { } recipient)
         {
-            query = query.Where(a => a.Recipient.Contains(recipient));
+            query = query.Where(r => r.Attempt.Recipient.Contains(recipient));
         }
 
         if (Search is { } search)
         {
-            query = query.Where(a => a.Recipient.Contains(search) || a.Response.Contains(search) || a.EventType.Contains(search));
+            query = query.Where(r => r.Attempt.Recipient.Contains(search) || r.Attempt.Response.Contains(search) || r.Attempt.EventType.Contains(search)
+                || (r.EventTitle != null && r.EventTitle.Contains(search)));
         }
 
         return query;

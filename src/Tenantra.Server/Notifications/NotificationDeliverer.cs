@@ -9,8 +9,8 @@ namespace Tenantra.Server.Notifications;
 /// <summary>
 /// Makes one attempt at one delivery (job kind <see cref="Kind"/>): an email, a digest email, a
 /// webhook, a Slack or Teams message. The attempt goes into the ledger with the delivery's new status
-/// in one transaction; a failure is retried by the job queue with backoff, and the last failure makes
-/// the delivery a dead letter. A delivery already delivered or dead is not sent again; one whose
+/// in one transaction; a failure is retried by the job queue with backoff, and the last failure — or
+/// one no retry can mend (no SMTP relay, a deleted endpoint) — makes the delivery a dead letter. A delivery already delivered or dead is not sent again; one whose
 /// worker died mid-send is sent again with the same idempotency key.
 /// </summary>
 public sealed class NotificationDeliverer(
@@ -36,7 +36,7 @@ public sealed class NotificationDeliverer(
         var startedAt = clock.GetUtcNow();
         var result = await SendAsync(delivery, members, cancellationToken);
         var finishedAt = clock.GetUtcNow();
-        var last = run.Job.Attempts >= run.Job.MaxAttempts;
+        var last = run.Job.Attempts >= run.Job.MaxAttempts || result.Permanent;
 
         delivery.Attempts++;
         var outcome = result.Delivered ? AttemptOutcome.Delivered : last ? AttemptOutcome.Dead : AttemptOutcome.Failed;
@@ -67,6 +67,27 @@ public sealed class NotificationDeliverer(
         };
     }
 
+    /// <summary>The worker died during the last attempt: the delivery is a dead letter, in the ledger like any other.</summary>
+    public async Task DeadLetteredAsync(JobRun run, string reason, CancellationToken cancellationToken)
+    {
+        var deliveryId = run.Payload<Payload>().DeliveryId;
+        if (await db.NotificationDeliveries.FirstOrDefaultAsync(d => d.Id == deliveryId && d.Status == DeliveryStatus.Pending, cancellationToken) is not { } delivery)
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        delivery.Attempts++;
+        delivery.Status = DeliveryStatus.Dead;
+        foreach (var member in await db.NotificationDeliveries.Where(d => d.DigestId == delivery.Id && d.Status == DeliveryStatus.InDigest).ToListAsync(cancellationToken))
+        {
+            member.Status = DeliveryStatus.Dead;
+        }
+
+        db.NotificationAttempts.Add(NotificationLedger.Attempt(delivery, AttemptOutcome.Dead, reason, now, now));
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
     private async Task<DeliveryResult> SendAsync(NotificationDelivery delivery, List<NotificationDelivery> members, CancellationToken cancellationToken)
     {
         var eventIds = delivery.EventId is { } eventId ? [eventId] : members.Select(m => m.EventId!.Value).ToList();
@@ -88,9 +109,9 @@ public sealed class NotificationDeliverer(
         var endpoint = await db.NotificationEndpoints.AsNoTracking().FirstOrDefaultAsync(e => e.Id == delivery.EndpointId, cancellationToken);
         return endpoint is { Enabled: true }
             ? await hooks.SendAsync(endpoint, message, cancellationToken)
-            : DeliveryResult.Failed(endpoint is null ? "The endpoint was deleted." : "The endpoint is disabled.");
+            : DeliveryResult.Refused(endpoint is null ? "The endpoint was deleted." : "The endpoint is disabled.");
     }
 }
 
 /// <summary>An attempt failed and another will follow (the ledger already has it).</summary>
-public sealed class DeliveryAttemptFailedException(string response) : Exception(response);
+public sealed class DeliveryAttemptFailedException(string response) : JobAttemptFailedException(response);

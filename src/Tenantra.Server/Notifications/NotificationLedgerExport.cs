@@ -62,13 +62,13 @@ public sealed class NotificationLedgerExport : IExportDataset
         var seenAtAfter = 0;
         while (true)
         {
-            var attempts = filter.Apply(db.NotificationAttempts.AsNoTracking().Where(a => a.TenantId == tenantId));
+            var attempts = db.NotificationAttempts.AsNoTracking().Where(a => a.TenantId == tenantId);
             if (after is { } time)
             {
                 attempts = attempts.Where(a => a.StartedAt >= time);
             }
 
-            var batch = await LedgerEndpoints.Rows(db, tenantId, attempts).OrderBy(r => r.Attempt.StartedAt).ThenBy(r => r.Attempt.Id).Skip(seenAtAfter).Take(BatchSize)
+            var batch = await filter.Apply(LedgerEndpoints.Rows(db, tenantId, attempts)).OrderBy(r => r.Attempt.StartedAt).ThenBy(r => r.Attempt.Id).Skip(seenAtAfter).Take(BatchSize)
                 .Select(r => r.Response).ToListAsync(cancellationToken);
             foreach (var a in batch)
             {

@@ -20,5 +20,6 @@ public sealed record NotificationMessage(Guid DeliveryId, Guid TenantId, string 
 {
     public NotificationItem First => Items[0];
 
-    public string? AbsoluteLink(string? path) => path is null || ConsoleUrl is null ? null : ConsoleUrl.TrimEnd('/') + path;
+    /// <summary>The console address of a tenant page path (<c>/assets/…</c> → <c>{console}/t/{tenant}/assets/…</c>).</summary>
+    public string? AbsoluteLink(string? path) => path is null || ConsoleUrl is null ? null : $"{ConsoleUrl.TrimEnd('/')}/t/{TenantId}{path}";
 }

@@ -35,7 +35,8 @@ public static class PreferenceEndpoints
             .WithName("ResetMyNotificationPreferences").WithSummary("Go back to the tenant's defaults");
     }
 
-    private static Ok<IReadOnlyList<EventTypeResponse>> EventTypes() =>
+    // The tenant in the route is checked by RequireTenant; the catalogue is the same in every tenant.
+    private static Ok<IReadOnlyList<EventTypeResponse>> EventTypes(Guid tenantId) =>
         TypedResults.Ok<IReadOnlyList<EventTypeResponse>>([.. NotificationCatalog.All.Select(t => new EventTypeResponse(t.Key, t.Title, t.DefaultSeverity, t.Description))]);
 
     private static async Task<Ok<PreferencesResponse>> GetTenant(Guid tenantId, TenantraDbContext db) =>

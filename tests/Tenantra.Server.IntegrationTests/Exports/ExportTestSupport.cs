@@ -152,6 +152,14 @@ internal static class ExportTestSupport
     }
 
     /// <summary>Runs a command-line tool to completion (30 s at most) and returns its exit code and output.</summary>
+    /// <summary>A PDF's text as pdftotext (poppler-utils) lays it out.</summary>
+    public static async Task<string> PdfTextAsync(string pdfPath)
+    {
+        var (exitCode, stdout, stderr) = await RunAsync("pdftotext", null, "-layout", "-enc", "UTF-8", pdfPath, "-");
+        Assert.True(exitCode == 0, $"pdftotext (poppler-utils) failed: {stderr}");
+        return stdout;
+    }
+
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string tool, string? workingDirectory, params string[] arguments)
     {
         var start = new ProcessStartInfo(tool)

@@ -180,13 +180,6 @@ public sealed partial class PdfExportWriterTests(ITestOutputHelper output) : IDi
         return path;
     }
 
-    private static async Task<string> PdfTextAsync(string pdfPath)
-    {
-        var (exitCode, stdout, stderr) = await RunAsync("pdftotext", null, "-layout", "-enc", "UTF-8", pdfPath, "-");
-        Assert.True(exitCode == 0, $"pdftotext (poppler-utils) failed: {stderr}");
-        return stdout;
-    }
-
     [GeneratedRegex(@"Page 1 of (\d+)")]
     private static partial Regex PageOneOf();
 }

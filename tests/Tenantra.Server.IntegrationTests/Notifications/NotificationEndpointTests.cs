@@ -114,7 +114,7 @@ public sealed class NotificationEndpointTests(TestReceivers receivers) : IClassF
         var blocks = slackBody.RootElement.GetProperty("blocks");
         Assert.Equal("header", blocks[0].GetProperty("type").GetString());
         Assert.Contains(@"*Key:* HKLM\...\Run\evil", blocks[1].GetProperty("text").GetProperty("text").GetString(), StringComparison.Ordinal);
-        Assert.Equal("<https://console.tenantra.test/assets/42|Open in Tenantra>", blocks[2].GetProperty("text").GetProperty("text").GetString());
+        Assert.Equal($"<https://console.tenantra.test/t/{tenant}/assets/42|Open in Tenantra>", blocks[2].GetProperty("text").GetProperty("text").GetString());
 
         var teams = (await HooksAsync("/hook/teams", 1)).Single();
         using var teamsBody = JsonDocument.Parse(teams.Body);
@@ -125,7 +125,7 @@ public sealed class NotificationEndpointTests(TestReceivers receivers) : IClassF
         Assert.Equal("AdaptiveCard", card.GetProperty("type").GetString());
         Assert.Equal("[Critical] Run key added <script>", card.GetProperty("body")[0].GetProperty("text").GetString());
         Assert.Equal(@"HKLM\...\Run\evil", card.GetProperty("body")[2].GetProperty("facts")[0].GetProperty("value").GetString());
-        Assert.Equal("https://console.tenantra.test/assets/42", card.GetProperty("actions")[0].GetProperty("url").GetString());
+        Assert.Equal($"https://console.tenantra.test/t/{tenant}/assets/42", card.GetProperty("actions")[0].GetProperty("url").GetString());
     }
 
     [Fact]

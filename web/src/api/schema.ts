@@ -613,7 +613,7 @@ export interface paths {
         };
         /**
          * Every delivery attempt, newest first
-         * @description Paged; filters `from`/`to` (UTC), `eventType`, `channel`, `outcome` (delivered, failed, dead), `recipient` (part of it); `q` searches recipients, responses and event types. Export it as the `notification-ledger` dataset.
+         * @description Paged; filters `from`/`to` (UTC), `eventType`, `channel`, `outcome` (delivered, failed, dead), `recipient` (part of it); `q` searches recipients, responses, event types and titles. Export it as the `notification-ledger` dataset.
          */
         get: operations["ListNotificationLedger"];
         put?: never;
@@ -2856,7 +2856,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                tenantId: string;
+            };
             cookie?: never;
         };
         requestBody?: never;

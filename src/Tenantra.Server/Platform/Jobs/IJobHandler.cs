@@ -14,10 +14,22 @@ namespace Tenantra.Server.Platform.Jobs;
 public interface IJobHandler
 {
     Task<string?> RunAsync(JobRun run, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The job became a dead letter without the handler failing it: the worker running its last
+    /// attempt died. Handlers that keep a status of their own record the end here.
+    /// </summary>
+    Task DeadLetteredAsync(JobRun run, string reason, CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>Thrown by a handler for a job that can never succeed: it goes to the dead letters without more attempts.</summary>
 public sealed class PermanentJobFailureException(string message) : Exception(message);
+
+/// <summary>
+/// Thrown by a handler whose attempt failed in an expected way it has already recorded (a receiver
+/// said no): retried with backoff like any failure, logged without a stack trace.
+/// </summary>
+public class JobAttemptFailedException(string message) : Exception(message);
 
 /// <summary>One run of one job, as its handler sees it.</summary>
 public sealed class JobRun(Job job, string owner, IServiceScopeFactory scopes, TimeProvider clock)

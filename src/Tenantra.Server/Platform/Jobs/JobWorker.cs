@@ -51,7 +51,16 @@ public sealed class JobWorker(
     {
         if (job.Attempts > job.MaxAttempts)
         {
-            await FinishAsync(job, JobStatus.Dead, result: null, error: "The worker running its last attempt stopped before it finished (its lease expired).", CancellationToken.None);
+            const string reason = "The worker running its last attempt stopped before it finished (its lease expired).";
+            await using (var scope = job.TenantId is { } id ? tenantScopes.Enter(id) : Scopes.CreateAsyncScope())
+            {
+                if (scope.ServiceProvider.GetKeyedService<IJobHandler>(job.Kind) is { } handler)
+                {
+                    await handler.DeadLetteredAsync(new JobRun(job, _owner, Scopes, Clock), reason, stoppingToken);
+                }
+            }
+
+            await FinishAsync(job, JobStatus.Dead, result: null, error: reason, CancellationToken.None);
             return;
         }
 
@@ -72,7 +81,14 @@ public sealed class JobWorker(
         catch (Exception ex)
         {
             var permanent = ex is PermanentJobFailureException;
-            logger.LogWarning(ex, "Job {JobId} ({Kind}) failed attempt {Attempt} of {MaxAttempts}", job.Id, job.Kind, job.Attempts, job.MaxAttempts);
+            if (ex is JobAttemptFailedException)
+            {
+                logger.LogInformation("Job {JobId} ({Kind}) failed attempt {Attempt} of {MaxAttempts}: {Reason}", job.Id, job.Kind, job.Attempts, job.MaxAttempts, ex.Message);
+            }
+            else
+            {
+                logger.LogWarning(ex, "Job {JobId} ({Kind}) failed attempt {Attempt} of {MaxAttempts}", job.Id, job.Kind, job.Attempts, job.MaxAttempts);
+            }
             if (permanent || job.Attempts >= job.MaxAttempts)
             {
                 await FinishAsync(job, JobStatus.Dead, result: null, ex.Message, CancellationToken.None);

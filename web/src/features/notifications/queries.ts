@@ -29,12 +29,7 @@ export function useUnreadCount(tenantId: string, enabled = true) {
 export function useEventTypes(tenantId: string) {
   return useQuery({
     queryKey: ["notification-event-types", tenantId],
-    queryFn: async () =>
-      unwrap(
-        // The OpenAPI document leaves this route's tenantId out (its handler does not read it), so the
-        // generated type forbids it; the route still needs it in the path.
-        await api.GET("/api/v1/tenants/{tenantId}/notifications/event-types", { params: { path: { tenantId } as never } }),
-      ),
+    queryFn: async () => unwrap(await api.GET("/api/v1/tenants/{tenantId}/notifications/event-types", { params: { path: { tenantId } } })),
     staleTime: Infinity,
   });
 }
