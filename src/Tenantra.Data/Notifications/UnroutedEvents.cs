@@ -24,6 +24,12 @@ public static class UnroutedEvents
             throw new InvalidOperationException("Take unrouted events inside the transaction that routes them.");
         }
 
+        // Raw SQL is not filtered by the model: the tenant must be the scope's (row-level security still applies on PostgreSQL).
+        if (!db.Scope.TenantIds.Contains(tenantId))
+        {
+            throw new InvalidOperationException($"Tenant {tenantId} is not in the current scope.");
+        }
+
         // Raw parameters bypass the model's converters: SQLite keeps ids as upper-case text.
         return db.IsPostgres
             ? await db.Database.SqlQueryRaw<Guid>(Sql + " FOR UPDATE SKIP LOCKED", tenantId, count).ToListAsync(cancellationToken)

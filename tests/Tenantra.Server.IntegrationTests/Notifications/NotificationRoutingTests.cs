@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Tenantra.Core.Identity;
 using Tenantra.Core.Notifications;
+using Tenantra.Core.Tenancy;
 using Tenantra.Server.Notifications;
 using static Tenantra.Server.IntegrationTests.Notifications.NotificationHarness;
 
@@ -172,6 +173,29 @@ public sealed class NotificationRoutingTests(TestReceivers receivers) : IClassFi
         var mails = await MailsAsync(2);
         Assert.Equal(2, mails.Count);
         Assert.Contains((admin.Email, "[High] Drift on Quiet Architects: Q1 service disabled"), mails);
+    }
+
+    [Fact]
+    public async Task Msp_staff_hear_about_the_customers_their_membership_reaches_and_platform_staff_do_not()
+    {
+        await using var harness = await StartAsync(receivers: null);
+        var msp = await harness.Data.TenantAsync(TenantKind.Msp, name: "Reach MSP");
+        var reached = await harness.Data.TenantAsync(TenantKind.Customer, msp, "Reached Clinic");
+        var other = await harness.Data.TenantAsync(TenantKind.Customer, msp, "Other Clinic");
+        var allCustomers = await harness.Data.UserAsync(msp, Role.Analyst);
+        var selected = await harness.Data.UserAsync(msp, Role.Analyst, CustomerScope.SelectedCustomers, reached);
+        var platform = await harness.Data.UserAsync(harness.App.PlatformTenantId, Role.Admin);
+        var member = await harness.Data.UserAsync(other, Role.Viewer);
+
+        await harness.PublishAsync(other, Drift("R1 drift at the other clinic", NotificationSeverity.High));
+        await harness.PublishAsync(reached, Drift("R2 drift at the reached clinic", NotificationSeverity.High));
+        await harness.SettleAsync();
+
+        async Task<List<Guid?>> InboxOf(Guid tenant) => [.. (await harness.DeliveriesAsync(tenant))
+            .Where(d => d.Channel == NotificationChannel.InApp).Select(d => d.RecipientUserId).Order()];
+        Assert.Equal(new Guid?[] { allCustomers.Id, member.Id }.Order(), await InboxOf(other));
+        Assert.Equal(new Guid?[] { allCustomers.Id, selected.Id }.Order(), await InboxOf(reached));
+        Assert.DoesNotContain(platform.Id, (await InboxOf(other)).Concat(await InboxOf(reached)));
     }
 
     [Fact]

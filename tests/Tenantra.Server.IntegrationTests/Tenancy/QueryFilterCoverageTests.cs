@@ -55,6 +55,10 @@ public sealed partial class QueryFilterCoverageTests(TenantRowsFixture rows) : I
         // Claims jobs in one UPDATE … RETURNING (FOR UPDATE SKIP LOCKED on PostgreSQL). The jobs table is platform
         // infrastructure, not tenant-scoped; every value is a parameter; handlers run in their job's tenant scope.
         ["src/Tenantra.Data/Jobs/JobClaims.cs"] = ["FromSqlRaw"],
+
+        // Takes a tenant's oldest unrouted notification events (FOR UPDATE SKIP LOCKED on PostgreSQL), which cannot be
+        // composed with the query filter; it names the tenant, refuses one outside the scope, and RLS still applies.
+        ["src/Tenantra.Data/Notifications/UnroutedEvents.cs"] = ["SqlQueryRaw"],
     };
 
     [Fact]
