@@ -19,14 +19,14 @@ namespace Tenantra.Server.IntegrationTests.Notifications;
 /// random. Nothing may be lost, nothing delivered twice once repeats are dropped by idempotency key,
 /// and every delivery ends delivered or visibly dead-lettered. On PostgreSQL two worker nodes share
 /// the queue. SQLite is the single-node deployment: there one worker process is killed and restarted,
-/// over 2,000 notifications (one node killed every few seconds spends much of its life starting).
+/// over 1,000 notifications (one node killed every few seconds spends much of its life starting).
 /// </summary>
 public sealed class DeliveryFaultTests(TestReceivers receivers, ITestOutputHelper output) : IClassFixture<TestReceivers>
 {
     [Fact]
     public async Task Thousands_of_webhooks_survive_killed_workers_and_a_flaky_receiver_with_none_lost_or_duplicated()
     {
-        var notifications = TestDatabase.UsePostgres ? 10_000 : 2_000;
+        var notifications = TestDatabase.UsePostgres ? 10_000 : 1_000;
         await receivers.ResetAsync();
         await receivers.ConfigureAsync(failRate: 0.3);
         await using var database = await TestDatabase.CreateAsync();
