@@ -11,10 +11,12 @@ public sealed record RuleBody(string? EventType, IReadOnlyList<string>? Channels
 
 /// <summary>
 /// A set of preferences: the tenant's defaults or one user's own. <c>quietHoursStart</c>/<c>End</c>
-/// are local times (HH:mm) in the tenant's time zone; both or neither.
+/// are local times (HH:mm) in the tenant's time zone; both or neither. A user who sets
+/// <c>useTenantSchedule</c> keeps following the tenant's schedule and leaves the schedule fields out.
 /// </summary>
 public sealed record PreferencesBody(
-    IReadOnlyList<RuleBody>? Rules, DigestMode? Digest, string? QuietHoursStart, string? QuietHoursEnd, bool? CriticalBypassesQuietHours, int? ThrottleMinutes)
+    IReadOnlyList<RuleBody>? Rules, DigestMode? Digest, string? QuietHoursStart, string? QuietHoursEnd, bool? CriticalBypassesQuietHours, int? ThrottleMinutes,
+    bool? UseTenantSchedule = null)
     : IValidatedRequest
 {
     public void Validate(ValidationErrors errors)
@@ -48,6 +50,23 @@ public sealed record PreferencesBody(
 
                 errors.Defined($"rules[{i}].minSeverity", rule.MinSeverity);
             }
+        }
+
+        if (UseTenantSchedule == true)
+        {
+            foreach (var (field, value) in new (string, object?)[]
+            {
+                ("digest", Digest), ("quietHoursStart", QuietHoursStart), ("quietHoursEnd", QuietHoursEnd),
+                ("criticalBypassesQuietHours", CriticalBypassesQuietHours), ("throttleMinutes", ThrottleMinutes),
+            })
+            {
+                if (value is not null)
+                {
+                    errors.Add(field, "must be left out when useTenantSchedule is true.");
+                }
+            }
+
+            return;
         }
 
         errors.Defined("digest", Digest);

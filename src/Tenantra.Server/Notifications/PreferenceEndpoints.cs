@@ -30,7 +30,7 @@ public static class PreferenceEndpoints
             .WithName("GetMyNotificationPreferences").WithSummary("The caller's effective preferences in the tenant");
         notifications.MapPut("/preferences/me", PutMine).RequireTenant(Permission.TenantRead).Validates<PreferencesBody>()
             .WithName("SetMyNotificationPreferences").WithSummary("Replace the caller's own preferences")
-            .WithDescription("A rule for an event type replaces the tenant's for that type; the schedule (digest, quiet hours, throttle) replaces the tenant's whole.");
+            .WithDescription("A rule for an event type replaces the tenant's for that type; the schedule (digest, quiet hours, throttle) replaces the tenant's whole, unless `useTenantSchedule` is true (then leave the schedule fields out).");
         notifications.MapDelete("/preferences/me", ResetMine).RequireTenant(Permission.TenantRead)
             .WithName("ResetMyNotificationPreferences").WithSummary("Go back to the tenant's defaults");
     }
@@ -45,8 +45,13 @@ public static class PreferenceEndpoints
     private static async Task<Ok<PreferencesResponse>> GetMine(Guid tenantId, TenantraDbContext db, Caller caller) =>
         TypedResults.Ok(await EffectiveAsync(db, tenantId, caller.UserId));
 
-    private static async Task<Ok<PreferencesResponse>> PutTenant(Guid tenantId, PreferencesBody body, TenantraDbContext db, AuditWriter audit)
+    private static async Task<Results<Ok<PreferencesResponse>, ValidationProblem>> PutTenant(Guid tenantId, PreferencesBody body, TenantraDbContext db, AuditWriter audit)
     {
+        if (body.UseTenantSchedule == true)
+        {
+            return Problems.Field("useTenantSchedule", "is for a user's own preferences; the tenant's defaults are the tenant's schedule.");
+        }
+
         await SaveAsync(db, audit, tenantId, Guid.Empty, body, "notification-preferences.tenant-updated");
         return TypedResults.Ok(await EffectiveAsync(db, tenantId, null));
     }
@@ -84,6 +89,17 @@ public static class PreferenceEndpoints
                 MinSeverity = r.MinSeverity!.Value,
             }));
             var schedule = await db.NotificationSchedules.FirstOrDefaultAsync(s => s.TenantId == tenantId && s.UserId == userId);
+            if (body.UseTenantSchedule == true)
+            {
+                if (schedule is not null)
+                {
+                    db.NotificationSchedules.Remove(schedule);
+                }
+
+                await audit.StageAsync(tenantId, new AuditEvent(action, "user", userId, After: body));
+                return await db.SaveChangesAsync();
+            }
+
             if (schedule is null)
             {
                 schedule = new NotificationSchedule { TenantId = tenantId, UserId = userId };

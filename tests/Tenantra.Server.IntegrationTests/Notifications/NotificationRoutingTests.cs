@@ -248,6 +248,16 @@ public sealed class NotificationRoutingTests(TestReceivers receivers) : IClassFi
         Assert.Equal("daily", reset.GetProperty("digest").GetString());
         Assert.Equal(30, reset.GetProperty("throttleMinutes").GetInt32());
         Assert.True(reset.GetProperty("usesTenantSchedule").GetBoolean());
+
+        // Own rules while still following the tenant's schedule.
+        var following = await adminClient.PutAsJsonAsync($"/api/v1/tenants/{tenant}/notifications/preferences/me", new
+        {
+            rules = new[] { Rule(NotificationCatalog.ScanFailed, NotificationSeverity.Critical, "inApp") },
+            useTenantSchedule = true,
+        }).ReadAsync(HttpStatusCode.OK);
+        Assert.True(following.GetProperty("usesTenantSchedule").GetBoolean());
+        Assert.Equal("daily", following.GetProperty("digest").GetString());
+        Assert.False(following.GetProperty("rules").EnumerateArray().Single(r => r.GetProperty("eventType").GetString() == NotificationCatalog.ScanFailed).GetProperty("inherited").GetBoolean());
     }
 
     [Fact]
@@ -268,6 +278,11 @@ public sealed class NotificationRoutingTests(TestReceivers receivers) : IClassFi
             .FieldErrorAsync("quietHoursEnd");
         await adminClient.PutAsJsonAsync(url, new { rules = Array.Empty<object>(), digest = "immediate", criticalBypassesQuietHours = true, throttleMinutes = 100000 })
             .FieldErrorAsync("throttleMinutes");
+
+        await adminClient.PutAsJsonAsync(url, new { rules = Array.Empty<object>(), digest = "hourly", useTenantSchedule = true })
+            .FieldErrorAsync("digest");
+        await adminClient.PutAsJsonAsync($"/api/v1/tenants/{tenant}/notifications/preferences/tenant", new { rules = Array.Empty<object>(), useTenantSchedule = true })
+            .FieldErrorAsync("useTenantSchedule");
 
         var after = await adminClient.GetAsync(url).ReadAsync(HttpStatusCode.OK);
         Assert.Equal(before.GetRawText(), after.GetRawText());

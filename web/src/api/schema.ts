@@ -531,7 +531,7 @@ export interface paths {
         get: operations["GetMyNotificationPreferences"];
         /**
          * Replace the caller's own preferences
-         * @description A rule for an event type replaces the tenant's for that type; the schedule (digest, quiet hours, throttle) replaces the tenant's whole.
+         * @description A rule for an event type replaces the tenant's for that type; the schedule (digest, quiet hours, throttle) replaces the tenant's whole, unless `useTenantSchedule` is true (then leave the schedule fields out).
          */
         put: operations["SetMyNotificationPreferences"];
         post?: never;
@@ -1902,7 +1902,8 @@ export interface components {
         };
         /**
          * @description A set of preferences: the tenant's defaults or one user's own. `quietHoursStart`/`End`
-         *     are local times (HH:mm) in the tenant's time zone; both or neither.
+         *     are local times (HH:mm) in the tenant's time zone; both or neither. A user who sets
+         *     `useTenantSchedule` keeps following the tenant's schedule and leaves the schedule fields out.
          */
         PreferencesBody: {
             rules?: null | components["schemas"]["RuleBody"][];
@@ -1912,6 +1913,7 @@ export interface components {
             criticalBypassesQuietHours?: null | boolean;
             /** Format: int32 */
             throttleMinutes?: null | number;
+            useTenantSchedule?: null | boolean;
         };
         /** @description Effective preferences; for a user, `usesTenantSchedule` and each rule's `inherited` say what comes from the tenant. */
         PreferencesResponse: {

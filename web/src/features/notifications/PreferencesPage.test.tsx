@@ -101,11 +101,8 @@ describe("PreferencesPage", () => {
           { eventType: "drift.detected", channels: ["inApp"], minSeverity: "medium" },
           { eventType: "agent.offline", channels: ["email"], minSeverity: "low" },
         ],
-        digest: "immediate",
-        quietHoursStart: null,
-        quietHoursEnd: null,
-        criticalBypassesQuietHours: true,
-        throttleMinutes: 0,
+        // The schedule was left alone, so the tenant's stays in force.
+        useTenantSchedule: true,
       },
     ]);
   });

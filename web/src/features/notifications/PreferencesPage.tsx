@@ -24,6 +24,7 @@ import {
   preferencesFieldPath,
   preferencesSchema,
   toFormValues,
+  scheduleFieldNames,
   toRequestBody,
   type PreferencesValues,
   type RuleDefault,
@@ -136,7 +137,9 @@ function PreferencesForm({
   };
   const submit = form.submitWith(
     async (values) => {
-      const body = toRequestBody(values);
+      // Someone following the tenant's schedule who left it alone keeps following it.
+      const follow = scope === "me" && preferences.usesTenantSchedule && scheduleFieldNames.every((name) => !form.getFieldState(name).isDirty);
+      const body = toRequestBody(values, follow);
       const path = { params: { path: { tenantId } }, body };
       show(
         unwrap(
@@ -185,8 +188,7 @@ function PreferencesForm({
         {scope === "me" && preferences.usesTenantSchedule && (
           <div className="mb-3">
             <Alert tone="info">
-              You follow the tenant's schedule. Saving your preferences keeps this schedule as your own; &ldquo;Reset to tenant defaults&rdquo; follows the
-              tenant's again.
+              You follow the tenant's schedule. Changing it here makes it your own; &ldquo;Reset to tenant defaults&rdquo; follows the tenant's again.
             </Alert>
           </div>
         )}

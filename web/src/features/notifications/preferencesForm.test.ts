@@ -126,3 +126,12 @@ describe("preferencesSchema", () => {
     expect(issues({ ...valid, throttleMinutes: 1.5 })).toEqual(["throttleMinutes: Whole minutes only."]);
   });
 });
+
+describe("following the tenant's schedule", () => {
+  it("sends useTenantSchedule instead of the schedule, and still the own rules", () => {
+    const values = toFormValues(loaded);
+    const body = toRequestBody(values, true);
+    expect(body).toEqual({ rules: toRequestBody(values).rules, useTenantSchedule: true });
+    expect(body).not.toHaveProperty("digest");
+  });
+});

@@ -86,18 +86,22 @@ export function defaultRow(eventType: string, fallback: RuleDefault): RuleRow {
 }
 
 /**
- * The PUT body: the schedule, and rules only for the rows set here, so that every other event type
- * keeps following its default (and shows as inherited afterwards). No channel is a muted type.
+ * The PUT body: rules only for the rows set here, so that every other event type keeps following its
+ * default (and shows as inherited afterwards), and the schedule — or, for someone who follows the
+ * tenant's schedule and did not change it, `useTenantSchedule` so that they keep following it.
+ * No channel is a muted type.
  */
-export function toRequestBody(values: PreferencesValues): PreferencesBody {
+export function toRequestBody(values: PreferencesValues, followTenantSchedule = false): PreferencesBody {
+  const rules = values.rules
+    .filter((row) => row.own)
+    .map((row) => ({
+      eventType: row.eventType,
+      channels: [...(row.inApp ? ["inApp"] : []), ...(row.email ? ["email"] : [])],
+      minSeverity: row.minSeverity,
+    }));
+  if (followTenantSchedule) return { rules, useTenantSchedule: true };
   return {
-    rules: values.rules
-      .filter((row) => row.own)
-      .map((row) => ({
-        eventType: row.eventType,
-        channels: [...(row.inApp ? ["inApp"] : []), ...(row.email ? ["email"] : [])],
-        minSeverity: row.minSeverity,
-      })),
+    rules,
     digest: values.digest,
     quietHoursStart: values.quietHoursStart || null,
     quietHoursEnd: values.quietHoursEnd || null,
@@ -106,7 +110,10 @@ export function toRequestBody(values: PreferencesValues): PreferencesBody {
   };
 }
 
-const scheduleFields = new Set(["digest", "quietHoursStart", "quietHoursEnd", "criticalBypassesQuietHours", "throttleMinutes"]);
+/** The schedule's fields, as the form and the server name them. */
+export const scheduleFieldNames = ["digest", "quietHoursStart", "quietHoursEnd", "criticalBypassesQuietHours", "throttleMinutes"] as const;
+
+const scheduleFields = new Set<string>(scheduleFieldNames);
 
 /**
  * The form path of a field the server named in its answer to {@link toRequestBody}(values): its
