@@ -60,7 +60,7 @@ public static class DatabaseServiceCollectionExtensions
         else
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.SqlitePath))!);
-            builder.UseSqlite(connectionString);
+            builder.UseSqlite(connectionString).AddInterceptors(new SqliteConnectionSettings());
         }
 
         // Migrations are written by hand (EF's design-time tools are not available here), so there is
