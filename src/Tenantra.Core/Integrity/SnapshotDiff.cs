@@ -1,0 +1,115 @@
+using Tenantra.Agent.Contracts;
+
+namespace Tenantra.Core.Integrity;
+
+public enum EntryChangeKind
+{
+    Added = 0,
+    Removed = 1,
+    Modified = 2,
+}
+
+/// <summary>One field of an entry, before and after (null: absent or empty).</summary>
+public sealed record FieldChange(string Name, string? Before, string? After);
+
+/// <summary>
+/// An entry that differs between two states, named by its natural identity (kind and key); for a
+/// modified entry, the fields that changed — volatile fields left out.
+/// </summary>
+public sealed record EntryChange(EntryChangeKind Change, string Kind, string Key, IReadOnlyList<FieldChange> Fields);
+
+/// <summary>
+/// The difference between a baseline and a later state of one category: entries matched by their
+/// natural identity (kind + key) whatever their order, compared field by field, ignoring the
+/// category's volatile fields (PIDs, next run times…). Linear in the number of entries: one hash
+/// table of the baseline, one pass over the current state. An absent field and a field without a
+/// value are the same. Changes come in the current state's order, removals last in the baseline's.
+/// </summary>
+public static class SnapshotDiff
+{
+    public static List<EntryChange> Compare(IReadOnlyList<SnapshotEntry> baseline, IReadOnlyList<SnapshotEntry> current, IReadOnlySet<string> volatileFields)
+    {
+        // Positions keyed by key alone (string keys hash fastest); the rare entry whose key another
+        // kind already uses goes to the overflow table. What no current entry matched was removed.
+        var before = new Dictionary<string, int>(baseline.Count, StringComparer.Ordinal);
+        Dictionary<(string Kind, string Key), int>? overflow = null;
+        for (var i = 0; i < baseline.Count; i++)
+        {
+            if (!before.TryAdd(baseline[i].Key, i) && baseline[before[baseline[i].Key]].Kind != baseline[i].Kind)
+            {
+                (overflow ??= [])[(baseline[i].Kind, baseline[i].Key)] = i;
+            }
+        }
+
+        var matched = new bool[baseline.Count];
+        var changes = new List<EntryChange>();
+        foreach (var entry in current)
+        {
+            if (!Find(before, overflow, baseline, entry, out var position))
+            {
+                changes.Add(new EntryChange(EntryChangeKind.Added, entry.Kind, entry.Key, Fields(null, entry, volatileFields) ?? []));
+                continue;
+            }
+
+            matched[position] = true;
+            if (Fields(baseline[position], entry, volatileFields) is { } fields)
+            {
+                changes.Add(new EntryChange(EntryChangeKind.Modified, entry.Kind, entry.Key, fields));
+            }
+        }
+
+        for (var i = 0; i < baseline.Count; i++)
+        {
+            if (!matched[i])
+            {
+                changes.Add(new EntryChange(EntryChangeKind.Removed, baseline[i].Kind, baseline[i].Key, Fields(baseline[i], null, volatileFields) ?? []));
+            }
+        }
+
+        return changes;
+    }
+
+    private static bool Find(
+        Dictionary<string, int> before, Dictionary<(string Kind, string Key), int>? overflow, IReadOnlyList<SnapshotEntry> baseline, SnapshotEntry entry, out int position) =>
+        (before.TryGetValue(entry.Key, out position) && baseline[position].Kind == entry.Kind)
+        || (overflow is not null && overflow.TryGetValue((entry.Kind, entry.Key), out position));
+
+    /// <summary>The non-volatile fields whose values differ (all of them against a missing side); null when none.</summary>
+    private static List<FieldChange>? Fields(SnapshotEntry? before, SnapshotEntry? after, IReadOnlySet<string> volatileFields)
+    {
+        List<FieldChange>? changes = null;
+        var shared = 0;
+        if (after is not null)
+        {
+            foreach (var (name, value) in after.Fields)
+            {
+                string? old = null;
+                if (before is not null && before.Fields.TryGetValue(name, out old))
+                {
+                    shared++;
+                }
+
+                // Values first: most fields are equal, and then their volatility does not matter.
+                if (!string.Equals(Normal(old), Normal(value), StringComparison.Ordinal) && !volatileFields.Contains(name))
+                {
+                    (changes ??= []).Add(new FieldChange(name, Normal(old), Normal(value)));
+                }
+            }
+        }
+
+        if (before is not null && shared < before.Fields.Count)
+        {
+            foreach (var (name, value) in before.Fields)
+            {
+                if (Normal(value) is { } gone && (after is null || !after.Fields.ContainsKey(name)) && !volatileFields.Contains(name))
+                {
+                    (changes ??= []).Add(new FieldChange(name, gone, null));
+                }
+            }
+        }
+
+        return changes;
+    }
+
+    private static string? Normal(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}
