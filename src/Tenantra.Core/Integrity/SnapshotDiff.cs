@@ -77,31 +77,33 @@ public static class SnapshotDiff
     /// <summary>The non-volatile fields whose values differ (all of them against a missing side); null when none.</summary>
     private static List<FieldChange>? Fields(SnapshotEntry? before, SnapshotEntry? after, IReadOnlySet<string> volatileFields)
     {
+        var old = before is null ? null : Concrete(before.Fields);
+        var now = after is null ? null : Concrete(after.Fields);
         List<FieldChange>? changes = null;
         var shared = 0;
-        if (after is not null)
+        if (now is not null)
         {
-            foreach (var (name, value) in after.Fields)
+            foreach (var (name, value) in now)
             {
-                string? old = null;
-                if (before is not null && before.Fields.TryGetValue(name, out old))
+                string? was = null;
+                if (old is not null && old.TryGetValue(name, out was))
                 {
                     shared++;
                 }
 
                 // Values first: most fields are equal, and then their volatility does not matter.
-                if (!string.Equals(Normal(old), Normal(value), StringComparison.Ordinal) && !volatileFields.Contains(name))
+                if (!string.Equals(Normal(was), Normal(value), StringComparison.Ordinal) && !volatileFields.Contains(name))
                 {
-                    (changes ??= []).Add(new FieldChange(name, Normal(old), Normal(value)));
+                    (changes ??= []).Add(new FieldChange(name, Normal(was), Normal(value)));
                 }
             }
         }
 
-        if (before is not null && shared < before.Fields.Count)
+        if (old is not null && shared < old.Count)
         {
-            foreach (var (name, value) in before.Fields)
+            foreach (var (name, value) in old)
             {
-                if (Normal(value) is { } gone && (after is null || !after.Fields.ContainsKey(name)) && !volatileFields.Contains(name))
+                if (Normal(value) is { } gone && (now is null || !now.ContainsKey(name)) && !volatileFields.Contains(name))
                 {
                     (changes ??= []).Add(new FieldChange(name, gone, null));
                 }
@@ -110,6 +112,13 @@ public static class SnapshotDiff
 
         return changes;
     }
+
+    /// <summary>
+    /// The fields as the concrete dictionary deserialised snapshots carry: its struct enumerator and
+    /// direct lookups spare an allocation and interface calls per entry (a million entries, twice).
+    /// </summary>
+    private static Dictionary<string, string?> Concrete(IReadOnlyDictionary<string, string?> fields) =>
+        fields as Dictionary<string, string?> ?? new Dictionary<string, string?>(fields, StringComparer.Ordinal);
 
     private static string? Normal(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }
