@@ -223,7 +223,10 @@ export function TextFilter<F extends string>({ label, name, params, placeholder 
   const applied = params.filters[name] ?? "";
   const [text, setText] = useState(applied);
   useEffect(() => setText(applied), [applied]);
-  const apply = () => params.setFilter(name, text.trim() || undefined);
+  // Only a changed value: leaving the box (say, by clicking a link in the results) must not navigate again.
+  const apply = () => {
+    if (text.trim() !== applied) params.setFilter(name, text.trim() || undefined);
+  };
   return (
     <label className="flex flex-col gap-1 text-xs font-medium text-muted">
       {label}
