@@ -4,7 +4,6 @@ import { useState } from "react";
 import { z } from "zod";
 import { api, type Schemas } from "../../api/client";
 import { unwrap } from "../../api/problems";
-import { Alert } from "../../components/Alert";
 import { Badge, statusTone } from "../../components/Badge";
 import { Button } from "../../components/Button";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
@@ -19,6 +18,7 @@ import { useApiForm } from "../../components/useApiForm";
 import type { ListParams } from "../../components/useListParams";
 import { useServerList } from "../../components/useServerList";
 import { useFeatures, useTenantId } from "../shell/tenant";
+import { DialogFormActions } from "../../components/DialogFormActions";
 
 type ApiToken = Schemas["ApiTokenResponse"];
 const statusOptions = ["active", "revoked", "expired"].map((s) => ({ value: s, label: s[0]!.toUpperCase() + s.slice(1) }));
@@ -176,13 +176,7 @@ function CreateTokenDialog({
         <FormField label="Expires after (days)" error={errors.expiresInDays?.message}>
           <input className={inputClass} type="number" min={1} max={365} {...form.register("expiresInDays", { valueAsNumber: true })} />
         </FormField>
-        {errors.root && <Alert tone="error">{errors.root.message}</Alert>}
-        <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={isSubmitting}>
-            Create
-          </Button>
-        </div>
+        <DialogFormActions error={errors.root?.message} onCancel={onClose} busy={isSubmitting} submitLabel={"Create"} />
       </form>
     </Dialog>
   );

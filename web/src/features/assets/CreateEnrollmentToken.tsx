@@ -9,6 +9,7 @@ import { Dialog } from "../../components/Dialog";
 import { FormField, inputClass } from "../../components/FormField";
 import { SecretOnce } from "../../components/SecretOnce";
 import { useApiForm } from "../../components/useApiForm";
+import { DialogFormActions } from "../../components/DialogFormActions";
 
 type Created = Schemas["CreatedEnrollmentTokenResponse"];
 
@@ -121,13 +122,7 @@ export function CreateEnrollmentToken({
             ))}
           </select>
         </FormField>
-        {errors.root && <Alert tone="error">{errors.root.message}</Alert>}
-        <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={isSubmitting}>
-            Create
-          </Button>
-        </div>
+        <DialogFormActions error={errors.root?.message} onCancel={onClose} busy={isSubmitting} submitLabel={"Create"} />
       </form>
     </Dialog>
   );

@@ -10,6 +10,7 @@ import { FormField, inputClass } from "../../components/FormField";
 import { SecretOnce } from "../../components/SecretOnce";
 import { useApiForm } from "../../components/useApiForm";
 import { channelLabels, severities, SeverityOptions } from "./words";
+import { DialogFormActions } from "../../components/DialogFormActions";
 
 type Endpoint = Schemas["EndpointResponse"];
 type WithSecret = Schemas["EndpointWithSecretResponse"];
@@ -168,13 +169,7 @@ export function EndpointDialog({
             </label>
           )}
         </div>
-        {errors.root && <Alert tone="error">{errors.root.message}</Alert>}
-        <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={isSubmitting}>
-            {editing ? "Save" : "Add endpoint"}
-          </Button>
-        </div>
+        <DialogFormActions error={errors.root?.message} onCancel={onClose} busy={isSubmitting} submitLabel={editing ? "Save" : "Add endpoint"} />
       </form>
     </Dialog>
   );

@@ -5,7 +5,6 @@ import { Link } from "react-router";
 import { z } from "zod";
 import { api, type Schemas } from "../../api/client";
 import { problemMessage, unwrap } from "../../api/problems";
-import { Alert } from "../../components/Alert";
 import { Badge } from "../../components/Badge";
 import { Button } from "../../components/Button";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
@@ -21,6 +20,7 @@ import { isEnabled, useFeatures, useTenantId } from "../shell/tenant";
 import { EndpointDialog, SigningSecretDialog } from "./EndpointDialog";
 import { endpointsKey, notificationsKey, useEventTypes } from "./queries";
 import { channelLabels, severities, SeverityBadge, SeverityOptions } from "./words";
+import { DialogFormActions } from "../../components/DialogFormActions";
 
 type Endpoint = Schemas["EndpointResponse"];
 type WithSecret = Schemas["EndpointWithSecretResponse"];
@@ -266,13 +266,7 @@ export function SendTestNotification({ tenantId, onClose }: { tenantId: string; 
         <FormField label="Title (optional)" hint="“Test notification” when empty." error={errors.title?.message}>
           <input className={inputClass} {...form.register("title")} />
         </FormField>
-        {errors.root && <Alert tone="error">{errors.root.message}</Alert>}
-        <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={isSubmitting}>
-            Send
-          </Button>
-        </div>
+        <DialogFormActions error={errors.root?.message} onCancel={onClose} busy={isSubmitting} submitLabel={"Send"} />
       </form>
     </Dialog>
   );

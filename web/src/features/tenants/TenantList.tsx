@@ -4,7 +4,6 @@ import { useState } from "react";
 import { Link } from "react-router";
 import { z } from "zod";
 import type { Schemas } from "../../api/client";
-import { Alert } from "../../components/Alert";
 import { Badge, statusTone } from "../../components/Badge";
 import { Button } from "../../components/Button";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
@@ -19,6 +18,7 @@ import { useServerList } from "../../components/useServerList";
 import { formatDate } from "../../components/format";
 import type { PageOf } from "../../components/csv";
 import { useTenantActions } from "./useTenantActions";
+import { DialogFormActions } from "../../components/DialogFormActions";
 
 type Summary = Schemas["TenantSummary"];
 export type TenantListQuery = ListParams<"status">["query"];
@@ -202,13 +202,7 @@ function CreateTenantDialog({
             <option key={zone} value={zone} />
           ))}
         </datalist>
-        {errors.root && <Alert tone="error">{errors.root.message}</Alert>}
-        <div className="flex justify-end gap-2">
-          <Button onClick={close}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={isSubmitting}>
-            Create
-          </Button>
-        </div>
+        <DialogFormActions error={errors.root?.message} onCancel={close} busy={isSubmitting} submitLabel={"Create"} />
       </form>
     </Dialog>
   );

@@ -4,7 +4,6 @@ import { useState } from "react";
 import { z } from "zod";
 import { api, type Schemas } from "../../api/client";
 import { unwrap } from "../../api/problems";
-import { Alert } from "../../components/Alert";
 import { Badge, statusTone } from "../../components/Badge";
 import { Button } from "../../components/Button";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
@@ -20,6 +19,7 @@ import type { ListParams } from "../../components/useListParams";
 import { useServerList } from "../../components/useServerList";
 import { can, useFeatures, useTenantId } from "../shell/tenant";
 import { roleLabel, roleOptions, type Role } from "./roles";
+import { DialogFormActions } from "../../components/DialogFormActions";
 
 type Invitation = Schemas["InvitationResponse"];
 const statusOptions = ["open", "accepted", "revoked", "expired"].map((s) => ({ value: s, label: s[0]!.toUpperCase() + s.slice(1) }));
@@ -175,13 +175,7 @@ function CreateInvitationDialog({
         <FormField label="Valid for (days)" error={errors.expiresInDays?.message}>
           <input className={inputClass} type="number" min={1} max={30} {...form.register("expiresInDays", { valueAsNumber: true })} />
         </FormField>
-        {errors.root && <Alert tone="error">{errors.root.message}</Alert>}
-        <div className="flex justify-end gap-2">
-          <Button onClick={close}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={isSubmitting}>
-            Create invitation
-          </Button>
-        </div>
+        <DialogFormActions error={errors.root?.message} onCancel={close} busy={isSubmitting} submitLabel={"Create invitation"} />
       </form>
     </Dialog>
   );

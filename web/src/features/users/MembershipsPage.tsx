@@ -4,7 +4,6 @@ import { useState } from "react";
 import { z } from "zod";
 import { api, type Schemas } from "../../api/client";
 import { unwrap } from "../../api/problems";
-import { Alert } from "../../components/Alert";
 import { Badge } from "../../components/Badge";
 import { Button } from "../../components/Button";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
@@ -20,6 +19,7 @@ import { useServerList } from "../../components/useServerList";
 import { meQueryKey } from "../auth/session";
 import { can, useFeatures, useTenant, useTenantId } from "../shell/tenant";
 import { roleLabel, roleOptions, type Role } from "./roles";
+import { DialogFormActions } from "../../components/DialogFormActions";
 
 type Membership = Schemas["MembershipResponse"];
 
@@ -242,13 +242,7 @@ function MembershipDialog({
             {errors.customerIds?.message && <p className="text-xs text-danger">{errors.customerIds.message}</p>}
           </fieldset>
         )}
-        {errors.root && <Alert tone="error">{errors.root.message}</Alert>}
-        <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={isSubmitting}>
-            Save
-          </Button>
-        </div>
+        <DialogFormActions error={errors.root?.message} onCancel={onClose} busy={isSubmitting} submitLabel={"Save"} />
       </form>
     </Dialog>
   );

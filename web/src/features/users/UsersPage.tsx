@@ -4,7 +4,6 @@ import { useState } from "react";
 import { z } from "zod";
 import { api, type Schemas } from "../../api/client";
 import { problemMessage, unwrap } from "../../api/problems";
-import { Alert } from "../../components/Alert";
 import { Badge } from "../../components/Badge";
 import { Button } from "../../components/Button";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
@@ -20,6 +19,7 @@ import type { ListParams } from "../../components/useListParams";
 import { useServerList } from "../../components/useServerList";
 import { can, useFeatures, useTenantId } from "../shell/tenant";
 import { roleLabel, roleOptions, type Role } from "./roles";
+import { DialogFormActions } from "../../components/DialogFormActions";
 
 type TenantUser = Schemas["TenantUserResponse"];
 
@@ -217,13 +217,7 @@ function CreateUserDialog({
           </select>
         </FormField>
         <p className="text-xs text-muted">The user sets their own password from a one-time link shown after creation.</p>
-        {errors.root && <Alert tone="error">{errors.root.message}</Alert>}
-        <div className="flex justify-end gap-2">
-          <Button onClick={close}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={isSubmitting}>
-            Create
-          </Button>
-        </div>
+        <DialogFormActions error={errors.root?.message} onCancel={close} busy={isSubmitting} submitLabel={"Create"} />
       </form>
     </Dialog>
   );
