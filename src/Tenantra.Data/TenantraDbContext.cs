@@ -8,6 +8,7 @@ using Tenantra.Core.Agents;
 using Tenantra.Core.Audit;
 using Tenantra.Core.Exports;
 using Tenantra.Core.Identity;
+using Tenantra.Core.Integrity;
 using Tenantra.Core.Jobs;
 using Tenantra.Core.Notifications;
 using Tenantra.Core.Platform;
@@ -49,6 +50,11 @@ public sealed class TenantraDbContext(DbContextOptions<TenantraDbContext> option
     public DbSet<NotificationEndpoint> NotificationEndpoints => Set<NotificationEndpoint>();
     public DbSet<NotificationDelivery> NotificationDeliveries => Set<NotificationDelivery>();
     public DbSet<NotificationAttempt> NotificationAttempts => Set<NotificationAttempt>();
+    public DbSet<IntegrityBaseline> IntegrityBaselines => Set<IntegrityBaseline>();
+    public DbSet<IntegrityEvent> IntegrityEvents => Set<IntegrityEvent>();
+    public DbSet<IntegrityEventComment> IntegrityEventComments => Set<IntegrityEventComment>();
+    public DbSet<IntegritySuppression> IntegritySuppressions => Set<IntegritySuppression>();
+    public DbSet<IntegrityRule> IntegrityRules => Set<IntegrityRule>();
 
     public TenantScope Scope => scope;
 

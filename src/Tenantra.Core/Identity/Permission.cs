@@ -26,6 +26,12 @@ public enum Permission
 
     /// <summary>Enrollment tokens, revoking agents, asset groups, tags and collection policy.</summary>
     AgentsManage,
+
+    /// <summary>Triage integrity events: acknowledge, assign, comment, resolve, and approve drift into the baseline.</summary>
+    IntegrityTriage,
+
+    /// <summary>Pin and golden baselines, suppressions and severity rules.</summary>
+    IntegrityManage,
 }
 
 public static class Permissions
@@ -36,9 +42,9 @@ public static class Permissions
         [
             Permission.TenantRead, Permission.TenantManage, Permission.CustomersManage, Permission.UsersRead,
             Permission.UsersManage, Permission.TokensManage, Permission.AuditRead, Permission.BillingRead,
-            Permission.AssetsRead, Permission.AgentsManage,
+            Permission.AssetsRead, Permission.AgentsManage, Permission.IntegrityTriage, Permission.IntegrityManage,
         ],
-        [Role.Analyst] = [Permission.TenantRead, Permission.UsersRead, Permission.TokensManage, Permission.AssetsRead],
+        [Role.Analyst] = [Permission.TenantRead, Permission.UsersRead, Permission.TokensManage, Permission.AssetsRead, Permission.IntegrityTriage],
         [Role.Viewer] = [Permission.TenantRead, Permission.AssetsRead],
         [Role.Auditor] = [Permission.TenantRead, Permission.UsersRead, Permission.AuditRead, Permission.AssetsRead],
         [Role.Billing] = [Permission.TenantRead, Permission.BillingRead],

@@ -5,8 +5,11 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Tenantra.Agent.Contracts;
 using Tenantra.Core.Agents;
+using Tenantra.Core.Integrity;
 using Tenantra.Data;
+using Tenantra.Server.Integrity;
 using Tenantra.Server.Platform;
+using Tenantra.Server.Platform.Jobs;
 
 namespace Tenantra.Server.Agents;
 
@@ -18,7 +21,7 @@ namespace Tenantra.Server.Agents;
 /// of the category is already current — and marks the asset seen, in the same save. Nothing is
 /// written for a rejected upload.
 /// </summary>
-public sealed class SnapshotIngestion(TenantraDbContext db, PayloadKeyRing keys, TimeProvider clock)
+public sealed class SnapshotIngestion(TenantraDbContext db, PayloadKeyRing keys, JobQueue jobs, TimeProvider clock)
 {
     public abstract record Result;
 
@@ -98,14 +101,21 @@ public sealed class SnapshotIngestion(TenantraDbContext db, PayloadKeyRing keys,
             Payload = payload,
         });
 
-        // Only the current state's time is read: its entries (hundreds of KB) are replaced, never looked at.
-        var currentCollectedAt = await db.AssetStates
+        // Only the current state's time and hash are read: its entries (hundreds of KB) are replaced, never looked at.
+        var current = await db.AssetStates
             .Where(s => s.AssetId == asset.Id && s.Category == snapshot.Category)
-            .Select(s => (DateTimeOffset?)s.CollectedAt)
+            .Select(s => new { s.CollectedAt, s.ContentHash })
             .SingleOrDefaultAsync(cancellationToken);
+        var currentCollectedAt = current?.CollectedAt;
         // Snapshots buffered offline may arrive after newer ones: only a newer one becomes current.
         if (currentCollectedAt is null || snapshot.CollectedAt >= currentCollectedAt)
         {
+            // Drift is judged when the content changed (or on the first snapshot, which becomes the baseline).
+            if (IntegrityPolicies.Covers(snapshot.Category) && current?.ContentHash != contentHash)
+            {
+                DriftEvaluator.Enqueue(jobs, asset.TenantId, asset.Id, snapshot.Category);
+            }
+
             var state = new AssetState
             {
                 TenantId = asset.TenantId,

@@ -11,6 +11,7 @@ using Tenantra.Server.Agents;
 using Tenantra.Server.Audit;
 using Tenantra.Server.Exports;
 using Tenantra.Server.Identity;
+using Tenantra.Server.Integrity;
 using Tenantra.Server.Notifications;
 using Tenantra.Server.Platform;
 using Tenantra.Server.Platform.Jobs;
@@ -112,6 +113,7 @@ public static class TenantraApp
         services.AddJobHandler<ExportJobHandler>(ExportJobHandler.Kind);
         services.AddExportDataset<AuditRecordsExport>(AuditRecordsExport.DatasetKey);
         services.AddTenantraNotifications(configuration);
+        services.AddTenantraIntegrity();
         services.AddSingleton<Bootstrapper>();
         services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
         if (configuration.GetValue("Tenantra:Workers:Enabled", true))
@@ -156,6 +158,7 @@ public static class TenantraApp
         app.MapAgentEndpoints();
         app.MapEnrollmentTokenEndpoints();
         app.MapAssetEndpoints();
+        app.MapIntegrityEndpoints();
     }
 
     /// <summary>Refuses bodies over <see cref="MaxRequestBodyBytes"/> before they are read, whatever the server in front.</summary>

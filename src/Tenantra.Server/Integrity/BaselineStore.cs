@@ -1,0 +1,94 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Tenantra.Agent.Contracts;
+using Tenantra.Core.Agents;
+using Tenantra.Core.Integrity;
+using Tenantra.Data;
+
+namespace Tenantra.Server.Integrity;
+
+/// <summary>
+/// Reads and changes baselines: an asset's own, or the golden one it follows (its group's, else the
+/// tenant's) with the asset's overrides on top. Changes are staged in the caller's context.
+/// </summary>
+public sealed class BaselineStore(TenantraDbContext db)
+{
+    public static List<SnapshotEntry> Parse(string json) =>
+        [.. JsonSerializer.Deserialize(json, AgentJsonContext.Default.IReadOnlyListSnapshotEntry) ?? []];
+
+    public static string Serialize(IReadOnlyList<SnapshotEntry> entries) =>
+        JsonSerializer.Serialize(entries, AgentJsonContext.Default.IReadOnlyListSnapshotEntry);
+
+    public Task<IntegrityBaseline?> FindAsync(Guid tenantId, Guid assetId, string category, CancellationToken cancellationToken = default) =>
+        db.IntegrityBaselines.AsTracking()
+            .SingleOrDefaultAsync(b => b.TenantId == tenantId && b.Scope == IntegrityBaseline.AssetScope(assetId) && b.Category == category, cancellationToken);
+
+    /// <summary>The golden baseline an asset of <paramref name="groupId"/> follows: its group's, else the tenant's.</summary>
+    public async Task<IntegrityBaseline?> GoldenForAsync(Guid tenantId, Guid? groupId, string category, CancellationToken cancellationToken = default)
+    {
+        var scopes = groupId is null ? [IntegrityBaseline.GoldenScope(null)] : new[] { IntegrityBaseline.GoldenScope(groupId), IntegrityBaseline.GoldenScope(null) };
+        var golden = await db.IntegrityBaselines.Where(b => b.TenantId == tenantId && b.Category == category && scopes.Contains(b.Scope)).ToListAsync(cancellationToken);
+        return golden.OrderBy(b => b.GroupId is null).FirstOrDefault();
+    }
+
+    /// <summary>The entries the asset is expected to have, or null when it has no baseline yet.</summary>
+    public async Task<List<SnapshotEntry>?> EffectiveAsync(Asset asset, IntegrityBaseline? own, CancellationToken cancellationToken = default)
+    {
+        if (own is null)
+        {
+            return null;
+        }
+
+        if (!own.FollowsGolden)
+        {
+            return Parse(own.EntriesJson);
+        }
+
+        var golden = await GoldenForAsync(asset.TenantId, asset.GroupId, own.Category, cancellationToken);
+        return Merge(golden is null ? [] : Parse(golden.EntriesJson), Parse(own.EntriesJson), Excluded(own));
+    }
+
+    /// <summary>Golden entries without the excluded ones, overridden and extended by the asset's own.</summary>
+    public static List<SnapshotEntry> Merge(IReadOnlyList<SnapshotEntry> golden, IReadOnlyList<SnapshotEntry> overrides, IReadOnlySet<(string Kind, string Key)> excluded)
+    {
+        var replaced = overrides.Select(e => (e.Kind, e.Key)).ToHashSet();
+        return [.. golden.Where(e => !excluded.Contains((e.Kind, e.Key)) && !replaced.Contains((e.Kind, e.Key))), .. overrides];
+    }
+
+    public static HashSet<(string Kind, string Key)> Excluded(IntegrityBaseline baseline) =>
+        (JsonSerializer.Deserialize<string[][]>(baseline.ExcludedJson) ?? []).Where(p => p.Length == 2).Select(p => (p[0], p[1])).ToHashSet();
+
+    /// <summary>
+    /// Folds one approved change into the asset's baseline: the entry as it is now replaces or joins
+    /// the baseline, or leaves it when it was removed. A follower of a golden baseline records it as an override.
+    /// </summary>
+    public static void Fold(IntegrityBaseline baseline, string kind, string key, IReadOnlyDictionary<string, string?>? after)
+    {
+        var entries = Parse(baseline.EntriesJson);
+        entries.RemoveAll(e => e.Kind == kind && e.Key == key);
+        if (after is not null)
+        {
+            entries.Add(new SnapshotEntry(kind, key, after));
+        }
+
+        if (baseline.FollowsGolden)
+        {
+            var excluded = Excluded(baseline);
+            if (after is null)
+            {
+                excluded.Add((kind, key));
+            }
+            else
+            {
+                excluded.Remove((kind, key));
+            }
+
+            baseline.ExcludedJson = JsonSerializer.Serialize(excluded.Select(p => new[] { p.Kind, p.Key }));
+        }
+
+        baseline.EntriesJson = Serialize(entries);
+        baseline.EntryCount = entries.Count;
+        baseline.Origin = baseline.FollowsGolden ? BaselineOrigin.Golden : BaselineOrigin.Approved;
+        baseline.Revision++;
+    }
+}
