@@ -91,9 +91,14 @@ public sealed class TenantraTestApp : IAsyncDisposable
     /// <summary>The real HTTP address of an app started with listenOnLoopback.</summary>
     public Uri ListeningAddress => new(App.Urls.First());
 
-    /// <summary>A client that keeps cookies, like a browser.</summary>
+    /// <summary>A client that keeps cookies, like a browser (over real HTTP when the app listens on loopback).</summary>
     public HttpClient CreateClient()
     {
+        if (App.Services.GetService<Microsoft.AspNetCore.Hosting.Server.IServer>() is not TestServer)
+        {
+            return new HttpClient(new CookieContainerHandler { InnerHandler = new SocketsHttpHandler { UseCookies = false } }) { BaseAddress = ListeningAddress };
+        }
+
         var handler = new CookieContainerHandler { InnerHandler = Server.CreateHandler() };
         return new HttpClient(handler) { BaseAddress = Server.BaseAddress };
     }

@@ -13,6 +13,7 @@ public static class FeatureCatalog
         new("tenant", "Tenant settings", Permission.TenantRead, true),
         new("assets", "Assets", Permission.AssetsRead, true),
         new("enrollment", "Agent enrollment", Permission.AgentsManage, true),
+        new("integrity", "Integrity: baselines and drift", Permission.AssetsRead, true),
         new("customers", "Customers", Permission.CustomersManage, true),
         new("users", "Users and invitations", Permission.UsersRead, true),
         new("api-tokens", "API tokens", Permission.TokensManage, true),

@@ -26,7 +26,7 @@ public static class GoldenBaselineEndpoints
         golden.MapPost("/", Create).RequireTenant(Permission.IntegrityManage).Validates<CreateGoldenBaselineRequest>()
             .WithName("SetGoldenBaseline").WithSummary("Make or replace the golden baseline of a group (no `groupId`: the tenant) and category from an asset's snapshot")
             .WithDescription("`snapshotId` defaults to the asset's current state. `applyToAssets` makes every asset of the group (or tenant) follow it. Followers are evaluated again at once.");
-        golden.MapDelete("/{baselineId:guid}", Delete).RequireTenant(Permission.IntegrityManage)
+        golden.MapDelete("/{goldenBaselineId:guid}", Delete).RequireTenant(Permission.IntegrityManage)
             .WithName("DeleteGoldenBaseline").WithSummary("Delete a golden baseline")
             .WithDescription("Its followers keep what they were expected to have as their own baselines; nothing is re-baselined silently.");
     }
@@ -117,9 +117,9 @@ public static class GoldenBaselineEndpoints
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
-        Guid tenantId, Guid baselineId, TenantraDbContext db, BaselineStore baselines, Caller caller, AuditWriter audit, TimeProvider clock)
+        Guid tenantId, Guid goldenBaselineId, TenantraDbContext db, BaselineStore baselines, Caller caller, AuditWriter audit, TimeProvider clock)
     {
-        if (await db.IntegrityBaselines.AsTracking().SingleOrDefaultAsync(b => b.TenantId == tenantId && b.Id == baselineId && b.AssetId == null) is not { } golden)
+        if (await db.IntegrityBaselines.AsTracking().SingleOrDefaultAsync(b => b.TenantId == tenantId && b.Id == goldenBaselineId && b.AssetId == null) is not { } golden)
         {
             return Problems.NotFound("Golden baseline");
         }

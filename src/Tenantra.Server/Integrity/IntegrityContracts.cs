@@ -155,6 +155,26 @@ public sealed record CreateSuppressionRequest(Guid? AssetId, string? Category, s
 public sealed record SeverityRuleResponse(
     string Key, string Title, NotificationSeverity Severity, NotificationSeverity? ShippedSeverity, bool Enabled, bool Custom, RuleMatch Match);
 
+/// <summary>A rule of the tenant's own: its key (lowercase letters, digits, dashes), title, severity, and what it matches.</summary>
+public sealed record CreateSeverityRuleRequest(string? Key, string? Title, NotificationSeverity? Severity, bool? Enabled, RuleMatch? Match) : IValidatedRequest
+{
+    public void Validate(ValidationErrors errors)
+    {
+        errors.Required("key", Key, Core.Integrity.IntegrityRule.MaxKeyLength);
+        errors.Required("title", Title, Core.Integrity.IntegrityRule.MaxTitleLength);
+        if (Severity is null)
+        {
+            errors.Add("severity", "is required.");
+        }
+
+        if (Match is null)
+        {
+            errors.Add("match", "is required.");
+        }
+    }
+}
+
+/// <summary>A shipped rule takes severity and enabled; an own rule can change its title and match too.</summary>
 public sealed record SetSeverityRuleRequest(string? Title, NotificationSeverity? Severity, bool? Enabled, RuleMatch? Match) : IValidatedRequest
 {
     public void Validate(ValidationErrors errors)

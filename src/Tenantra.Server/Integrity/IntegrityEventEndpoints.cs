@@ -23,14 +23,14 @@ public static class IntegrityEventEndpoints
         integrity.MapGet("/events", List).RequireTenant(Permission.AssetsRead)
             .WithName("ListIntegrityEvents").WithSummary("Drift events, newest first")
             .WithDescription("Paged; filters `from`/`to` (detection time, UTC), `status`, `active` (true: open or acknowledged), `minSeverity`, `category`, `assetId`, `kind`, `assigneeId`; `q` searches entry keys, kinds and changed values. Sort: `-detectedAt` (default), `severity`, `lastSeenAt`, `entryKey`. Export it as the `integrity-events` dataset.");
-        integrity.MapGet("/events/{eventId:guid}", Get).RequireTenant(Permission.AssetsRead)
+        integrity.MapGet("/events/{integrityEventId:guid}", Get).RequireTenant(Permission.AssetsRead)
             .WithName("GetIntegrityEvent").WithSummary("One event: the change field by field, the entry before and after, the rules that judged it, comments");
-        integrity.MapPatch("/events/{eventId:guid}", Triage).RequireTenant(Permission.IntegrityTriage).Validates<TriageEventRequest>()
+        integrity.MapPatch("/events/{integrityEventId:guid}", Triage).RequireTenant(Permission.IntegrityTriage).Validates<TriageEventRequest>()
             .WithName("TriageIntegrityEvent").WithSummary("Acknowledge, reopen or resolve an event, assign it, comment on it")
             .WithDescription("Resolving needs a resolution: fixed, accepted or false-positive. Drift someone resolved stays quiet while it is unchanged; approve it instead to make it the expected state.");
-        integrity.MapPost("/events/{eventId:guid}/comments", Comment).RequireTenant(Permission.IntegrityTriage).Validates<CommentEventRequest>()
+        integrity.MapPost("/events/{integrityEventId:guid}/comments", Comment).RequireTenant(Permission.IntegrityTriage).Validates<CommentEventRequest>()
             .WithName("CommentIntegrityEvent").WithSummary("Comment on an event");
-        integrity.MapPost("/events/{eventId:guid}/approve", Approve).RequireTenant(Permission.IntegrityTriage).Validates<ApproveDriftRequest>()
+        integrity.MapPost("/events/{integrityEventId:guid}/approve", Approve).RequireTenant(Permission.IntegrityTriage).Validates<ApproveDriftRequest>()
             .WithName("ApproveIntegrityEvent").WithSummary("Fold the drift into the asset's baseline")
             .WithDescription("The entry as last seen becomes expected (or, for a removal, no longer expected); audited with the comment. An asset following a golden baseline keeps it as an override.");
         integrity.MapGet("/overview", Overview).RequireTenant(Permission.AssetsRead)
@@ -68,9 +68,9 @@ public static class IntegrityEventEndpoints
 
     private static string? Clip(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim()[..Math.Min(text.Trim().Length, 200)];
 
-    private static async Task<Results<Ok<IntegrityEventDetail>, ProblemHttpResult>> Get(Guid tenantId, Guid eventId, TenantraDbContext db)
+    private static async Task<Results<Ok<IntegrityEventDetail>, ProblemHttpResult>> Get(Guid tenantId, Guid integrityEventId, TenantraDbContext db)
     {
-        if (await db.IntegrityEvents.SingleOrDefaultAsync(e => e.TenantId == tenantId && e.Id == eventId) is not { } e)
+        if (await db.IntegrityEvents.SingleOrDefaultAsync(e => e.TenantId == tenantId && e.Id == integrityEventId) is not { } e)
         {
             return Problems.NotFound("Integrity event");
         }
@@ -97,9 +97,9 @@ public static class IntegrityEventEndpoints
         json is null ? null : JsonSerializer.Deserialize<Dictionary<string, string?>>(json, IntegrityJson.Options);
 
     private static async Task<Results<Ok<IntegrityEventDetail>, ProblemHttpResult, ValidationProblem>> Triage(
-        Guid tenantId, Guid eventId, TriageEventRequest request, TenantraDbContext db, Caller caller, AuditWriter audit, TimeProvider clock)
+        Guid tenantId, Guid integrityEventId, TriageEventRequest request, TenantraDbContext db, Caller caller, AuditWriter audit, TimeProvider clock)
     {
-        if (await db.IntegrityEvents.AsTracking().SingleOrDefaultAsync(e => e.TenantId == tenantId && e.Id == eventId) is not { } e)
+        if (await db.IntegrityEvents.AsTracking().SingleOrDefaultAsync(e => e.TenantId == tenantId && e.Id == integrityEventId) is not { } e)
         {
             return Problems.NotFound("Integrity event");
         }
@@ -148,24 +148,25 @@ public static class IntegrityEventEndpoints
         return TypedResults.Ok(await DetailAsync(db, e));
     }
 
-    private static async Task<Results<Ok<IntegrityEventDetail>, ProblemHttpResult, ValidationProblem>> Comment(
-        Guid tenantId, Guid eventId, CommentEventRequest request, TenantraDbContext db, Caller caller, TimeProvider clock)
+    private static async Task<Results<Created<IntegrityCommentResponse>, ProblemHttpResult, ValidationProblem>> Comment(
+        Guid tenantId, Guid integrityEventId, CommentEventRequest request, TenantraDbContext db, Caller caller, TimeProvider clock)
     {
-        if (await db.IntegrityEvents.AsTracking().SingleOrDefaultAsync(e => e.TenantId == tenantId && e.Id == eventId) is not { } e)
+        if (await db.IntegrityEvents.AsTracking().SingleOrDefaultAsync(e => e.TenantId == tenantId && e.Id == integrityEventId) is not { } e)
         {
             return Problems.NotFound("Integrity event");
         }
 
-        AddComment(db, e, await AuthorAsync(db, caller), null, request.Text!.Trim(), clock.GetUtcNow());
+        var comment = AddComment(db, e, await AuthorAsync(db, caller), null, request.Text!.Trim(), clock.GetUtcNow());
         await db.SaveChangesAsync();
-        return TypedResults.Ok(await DetailAsync(db, e));
+        // Comments are read with their event; there is no address of one comment alone.
+        return TypedResults.Created((string?)null, new IntegrityCommentResponse(comment.Id, comment.AuthorId, comment.AuthorName, comment.Action, comment.Text, comment.CreatedAt));
     }
 
     private static async Task<Results<Ok<IntegrityEventDetail>, ProblemHttpResult, ValidationProblem>> Approve(
-        Guid tenantId, Guid eventId, ApproveDriftRequest request, TenantraDbContext db, BaselineStore baselines, JobQueue jobs, Caller caller,
+        Guid tenantId, Guid integrityEventId, ApproveDriftRequest request, TenantraDbContext db, BaselineStore baselines, JobQueue jobs, Caller caller,
         AuditWriter audit, TimeProvider clock)
     {
-        if (await db.IntegrityEvents.AsTracking().SingleOrDefaultAsync(e => e.TenantId == tenantId && e.Id == eventId) is not { } e)
+        if (await db.IntegrityEvents.AsTracking().SingleOrDefaultAsync(e => e.TenantId == tenantId && e.Id == integrityEventId) is not { } e)
         {
             return Problems.NotFound("Integrity event");
         }
@@ -204,7 +205,7 @@ public static class IntegrityEventEndpoints
             ? (userId, await db.Users.Where(u => u.Id == userId).Select(u => u.DisplayName).SingleOrDefaultAsync() ?? caller.Email ?? "")
             : (null, "API token");
 
-    private static void AddComment(TenantraDbContext db, IntegrityEvent e, (Guid? Id, string Name) author, string? action, string text, DateTimeOffset now) =>
+    private static IntegrityEventComment AddComment(TenantraDbContext db, IntegrityEvent e, (Guid? Id, string Name) author, string? action, string text, DateTimeOffset now) =>
         db.IntegrityEventComments.Add(new IntegrityEventComment
         {
             TenantId = e.TenantId,
@@ -214,7 +215,7 @@ public static class IntegrityEventEndpoints
             Action = action,
             Text = text.Trim(),
             CreatedAt = now,
-        });
+        }).Entity;
 
     private static async Task<Results<Ok<IntegrityOverview>, ValidationProblem>> Overview(Guid tenantId, int? days, TenantraDbContext db, TimeProvider clock)
     {

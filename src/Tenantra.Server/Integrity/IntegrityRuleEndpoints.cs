@@ -24,10 +24,13 @@ public static partial class IntegrityRuleEndpoints
         var rules = routes.MapGroup("/api/v1/tenants/{tenantId:guid}/integrity/rules").WithTags("Integrity");
         rules.MapGet("/", List).RequireTenant(Permission.AssetsRead)
             .WithName("ListSeverityRules").WithSummary("Severity rules in force: shipped ones as the tenant set them, then its own");
-        rules.MapPut("/{key}", Set).RequireTenant(Permission.IntegrityManage).Validates<SetSeverityRuleRequest>()
-            .WithName("SetSeverityRule").WithSummary("Change a shipped rule's severity or switch it off, or create or change a rule of the tenant's own")
-            .WithDescription("A shipped rule takes `severity` and `enabled` only. An own rule needs `title` and `match` (categories, kinds, changes, keyPattern, conditions); its key is lowercase letters, digits and dashes. Patterns are regular expressions without backreferences or lookarounds, matched case-insensitively.");
-        rules.MapDelete("/{key}", Delete).RequireTenant(Permission.IntegrityManage)
+        rules.MapPost("/", Create).RequireTenant(Permission.IntegrityManage).Validates<CreateSeverityRuleRequest>()
+            .WithName("CreateSeverityRule").WithSummary("Add a rule of the tenant's own")
+            .WithDescription("`key` is lowercase letters, digits and dashes and names no shipped rule; `match` takes categories, kinds, changes (added, removed, modified), keyPattern and conditions (fields, matches, gained, changed). Patterns are regular expressions without backreferences or lookarounds, matched case-insensitively.");
+        rules.MapPut("/{ruleKey}", Set).RequireTenant(Permission.IntegrityManage).Validates<SetSeverityRuleRequest>()
+            .WithName("SetSeverityRule").WithSummary("Change a shipped rule's severity or switch it off, or change a rule of the tenant's own")
+            .WithDescription("A shipped rule takes `severity` and `enabled` only.");
+        rules.MapDelete("/{ruleKey}", Delete).RequireTenant(Permission.IntegrityManage)
             .WithName("DeleteSeverityRule").WithSummary("Delete an own rule, or put a shipped rule back to its defaults");
     }
 
@@ -59,13 +62,50 @@ public static partial class IntegrityRuleEndpoints
         return [.. shipped, .. own];
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<SeverityRuleResponse>>, ValidationProblem>> Set(
-        Guid tenantId, string key, SetSeverityRuleRequest request, TenantraDbContext db, AuditWriter audit, TimeProvider clock)
+    private static async Task<Results<Created<SeverityRuleResponse>, ValidationProblem>> Create(
+        Guid tenantId, CreateSeverityRuleRequest request, TenantraDbContext db, AuditWriter audit, TimeProvider clock)
     {
-        var shipped = ShippedSeverityRules.All.FirstOrDefault(r => r.Key == key);
-        if (shipped is null && Problem(key, request) is { } problem)
+        var key = request.Key!.Trim();
+        if (Problem("key", key, request.Match!) is { } problem)
         {
             return problem;
+        }
+
+        var rules = await db.IntegrityRules.Where(r => r.TenantId == tenantId).ToListAsync();
+        if (ShippedSeverityRules.All.Any(r => r.Key == key) || rules.Any(r => r.Key == key))
+        {
+            return Problems.Field("key", "is taken by another rule.");
+        }
+
+        if (rules.Count(r => r.MatchJson is not null) >= MaxCustomRules)
+        {
+            return Problems.Field("key", $"A tenant can have at most {MaxCustomRules} rules of its own.");
+        }
+
+        var rule = new IntegrityRule
+        {
+            TenantId = tenantId,
+            Key = key,
+            Title = request.Title!.Trim(),
+            Severity = request.Severity!.Value,
+            Enabled = request.Enabled ?? true,
+            MatchJson = JsonSerializer.Serialize(request.Match, SeverityRuleSet.MatchJson),
+            UpdatedAt = clock.GetUtcNow(),
+        };
+        db.IntegrityRules.Add(rule);
+        await audit.StageAsync(tenantId, new AuditEvent("integrity-rule.created", "integrity-rule", key, After: new { rule.Title, rule.Severity, rule.Enabled, rule.MatchJson }));
+        await db.SaveChangesAsync();
+        return TypedResults.Created($"/api/v1/tenants/{tenantId}/integrity/rules/{key}", Responses([rule]).Single(r => r.Key == key));
+    }
+
+    private static async Task<Results<Ok<SeverityRuleResponse>, ProblemHttpResult, ValidationProblem>> Set(
+        Guid tenantId, string ruleKey, SetSeverityRuleRequest request, TenantraDbContext db, AuditWriter audit, TimeProvider clock)
+    {
+        var shipped = ShippedSeverityRules.All.FirstOrDefault(r => r.Key == ruleKey);
+        var rule = await db.IntegrityRules.AsTracking().SingleOrDefaultAsync(r => r.TenantId == tenantId && r.Key == ruleKey);
+        if (shipped is null && rule is null)
+        {
+            return Problems.NotFound("Severity rule");
         }
 
         if (shipped is not null && (request.Match is not null || request.Title is not null))
@@ -73,45 +113,39 @@ public static partial class IntegrityRuleEndpoints
             return Problems.Field(request.Match is not null ? "match" : "title", "A shipped rule's match and title cannot change; add a rule of your own instead.");
         }
 
-        var rules = await db.IntegrityRules.AsTracking().Where(r => r.TenantId == tenantId).ToListAsync();
-        if (shipped is null && rules.Count(r => r.MatchJson is not null && r.Key != key) >= MaxCustomRules)
+        if (shipped is null && request.Match is { } match && Problem("match", ruleKey, match) is { } problem)
         {
-            return Problems.Field("key", $"A tenant can have at most {MaxCustomRules} rules of its own.");
+            return problem;
         }
 
-        var rule = rules.FirstOrDefault(r => r.Key == key);
         var before = rule is null ? null : new { rule.Title, rule.Severity, rule.Enabled, rule.MatchJson };
         if (rule is null)
         {
-            rule = new IntegrityRule { TenantId = tenantId, Key = key, Title = shipped?.Title ?? request.Title!.Trim() };
+            rule = new IntegrityRule { TenantId = tenantId, Key = ruleKey, Title = shipped!.Title };
             db.IntegrityRules.Add(rule);
-            rules.Add(rule);
         }
 
-        rule.Title = shipped?.Title ?? request.Title!.Trim();
+        if (shipped is null)
+        {
+            rule.Title = request.Title?.Trim() ?? rule.Title;
+            rule.MatchJson = request.Match is null ? rule.MatchJson : JsonSerializer.Serialize(request.Match, SeverityRuleSet.MatchJson);
+        }
+
         rule.Severity = request.Severity!.Value;
         rule.Enabled = request.Enabled ?? true;
-        rule.MatchJson = shipped is null ? JsonSerializer.Serialize(request.Match, SeverityRuleSet.MatchJson) : null;
         rule.UpdatedAt = clock.GetUtcNow();
-        await audit.StageAsync(tenantId, new AuditEvent("integrity-rule.set", "integrity-rule", key, Before: before, After: new { rule.Title, rule.Severity, rule.Enabled, rule.MatchJson }));
+        await audit.StageAsync(tenantId, new AuditEvent("integrity-rule.set", "integrity-rule", ruleKey, Before: before, After: new { rule.Title, rule.Severity, rule.Enabled, rule.MatchJson }));
         await db.SaveChangesAsync();
-        return TypedResults.Ok(Responses(rules));
+        return TypedResults.Ok(Responses([rule]).Single(r => r.Key == ruleKey));
     }
 
-    /// <summary>What is wrong with an own rule, named by field: its key, title, and every pattern (compiled here, so evaluation never meets a bad one).</summary>
-    private static ValidationProblem? Problem(string key, SetSeverityRuleRequest request)
+    /// <summary>What is wrong with an own rule, named by field: its key and every pattern (compiled here, so evaluation never meets a bad one).</summary>
+    private static ValidationProblem? Problem(string keyField, string key, RuleMatch match)
     {
         var errors = new ValidationErrors();
         if (!KeyShape().IsMatch(key))
         {
-            errors.Add("key", "must be 1–64 lowercase letters, digits and dashes, starting with a letter or digit.");
-        }
-
-        errors.Required("title", request.Title, IntegrityRule.MaxTitleLength);
-        if (request.Match is not { } match)
-        {
-            errors.Add("match", "is required for a rule of your own.");
-            return errors.IsEmpty ? null : Problems.Validation(errors.ToDictionary());
+            errors.Add(keyField, "must be 1–64 lowercase letters, digits and dashes, starting with a letter or digit.");
         }
 
         if (match.Categories?.FirstOrDefault(c => !IntegrityPolicies.Covers(c)) is { } category)
@@ -164,15 +198,15 @@ public static partial class IntegrityRuleEndpoints
 
     private static string Clip(string text) => text.Length <= 200 ? text : text[..200];
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(Guid tenantId, string key, TenantraDbContext db, AuditWriter audit)
+    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(Guid tenantId, string ruleKey, TenantraDbContext db, AuditWriter audit)
     {
-        if (await db.IntegrityRules.AsTracking().SingleOrDefaultAsync(r => r.TenantId == tenantId && r.Key == key) is not { } rule)
+        if (await db.IntegrityRules.AsTracking().SingleOrDefaultAsync(r => r.TenantId == tenantId && r.Key == ruleKey) is not { } rule)
         {
             return Problems.NotFound("Severity rule setting");
         }
 
         db.IntegrityRules.Remove(rule);
-        await audit.StageAsync(tenantId, new AuditEvent("integrity-rule.deleted", "integrity-rule", key, Before: new { rule.Title, rule.Severity, rule.Enabled, rule.MatchJson }));
+        await audit.StageAsync(tenantId, new AuditEvent("integrity-rule.deleted", "integrity-rule", ruleKey, Before: new { rule.Title, rule.Severity, rule.Enabled, rule.MatchJson }));
         await db.SaveChangesAsync();
         return TypedResults.NoContent();
     }

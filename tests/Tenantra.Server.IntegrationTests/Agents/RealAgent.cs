@@ -42,11 +42,15 @@ internal sealed class RealAgent(string directory)
     public Task<(int ExitCode, string Output)> RunOnceAsync() => RunAsync("run", "--once", "--config", ConfigPath);
 
     /// <summary>Points the enrolled agent at another server address (a restarted server on a new port).</summary>
-    public void UseServer(Uri server)
+    public void UseServer(Uri server) => SetConfig("serverUrl", server.ToString());
+
+    /// <summary>Makes the enrolled agent collect the system under <paramref name="root"/> instead of this machine's.</summary>
+    public void CollectUnder(string root) => SetConfig("collectionRoot", root);
+
+    private void SetConfig(string name, string value)
     {
-        var json = File.ReadAllText(ConfigPath);
-        var document = System.Text.Json.Nodes.JsonNode.Parse(json)!;
-        document["serverUrl"] = server.ToString();
+        var document = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(ConfigPath))!;
+        document[name] = value;
         File.WriteAllText(ConfigPath, document.ToJsonString());
     }
 

@@ -67,6 +67,11 @@ public sealed partial class RealAgentTests : IAsyncLifetime
     {
         var data = new TestData(app);
         var tenant = await data.TenantAsync(TenantKind.Customer, await data.TenantAsync(TenantKind.Msp));
+        return (tenant, await EnrollmentTokenAsync(app, tenant));
+    }
+
+    internal static async Task<string> EnrollmentTokenAsync(TenantraTestApp app, Guid tenant)
+    {
         var secret = SecretTokens.New("tne_");
         await app.InTenantAsync(tenant, async services =>
         {
@@ -82,7 +87,7 @@ public sealed partial class RealAgentTests : IAsyncLifetime
             });
             return await db.SaveChangesAsync();
         });
-        return (tenant, secret);
+        return secret;
     }
 
     internal static Task<List<SnapshotEntry>> StateAsync(TenantraTestApp app, Guid tenant, string category) =>

@@ -29,7 +29,8 @@ public sealed class NotificationHarness : IAsyncDisposable
 
     public TestData Data { get; }
 
-    public static async Task<NotificationHarness> StartAsync(TestReceivers? receivers, IDictionary<string, string?>? settings = null, DateTimeOffset? now = null)
+    public static async Task<NotificationHarness> StartAsync(
+        TestReceivers? receivers, IDictionary<string, string?>? settings = null, DateTimeOffset? now = null, bool listenOnLoopback = false)
     {
         var clock = new ShiftableClock();
         if (now is { } start)
@@ -46,7 +47,7 @@ public sealed class NotificationHarness : IAsyncDisposable
             all[key] = value;
         }
 
-        var app = await TenantraTestApp.StartAsync(all, services: s => s.AddSingleton<TimeProvider>(clock));
+        var app = await TenantraTestApp.StartAsync(all, listenOnLoopback, services: s => s.AddSingleton<TimeProvider>(clock));
         return new NotificationHarness(app, clock, new TestData(app));
     }
 

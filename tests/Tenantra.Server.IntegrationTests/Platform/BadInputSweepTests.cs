@@ -13,6 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Tenantra.Agent.Contracts;
 using Tenantra.Core.Audit;
 using Tenantra.Core.Identity;
+using Tenantra.Core.Integrity;
 using Tenantra.Core.Notifications;
 using Tenantra.Core.Tenancy;
 using Tenantra.Data;
@@ -325,6 +326,7 @@ public sealed partial class BadInputSweepTests(BadInputSweepFixture fixture, ITe
             _ when typeof(IEnumerable<string>).IsAssignableFrom(bare) => FieldKind.TextList,
             _ when typeof(IEnumerable<Guid>).IsAssignableFrom(bare) => FieldKind.IdList,
             _ when typeof(IEnumerable<RuleBody>).IsAssignableFrom(bare) => FieldKind.RuleList,
+            _ when bare == typeof(RuleMatch) => FieldKind.SeverityRuleMatch,
             _ => throw new InvalidOperationException($"The sweep does not know how to fill a {type}; teach {nameof(BadInputSweepTests)}."),
         };
     }
@@ -342,6 +344,8 @@ public sealed partial class BadInputSweepTests(BadInputSweepFixture fixture, ITe
                 FieldKind.Choice when field.Type == typeof(NotificationChannel) => "webhook",
                 FieldKind.Choice when field.Type == typeof(NotificationSeverity) => "high",
                 FieldKind.Choice when field.Type == typeof(DigestMode) => "immediate",
+                FieldKind.Choice when field.Type == typeof(IntegrityEventStatus) => "acknowledged",
+                FieldKind.SeverityRuleMatch => new JsonObject { ["kinds"] = new JsonArray("systemd-unit"), ["keyPattern"] = "^sweep" },
                 FieldKind.Flag => false,
                 FieldKind.Number when field.Name == "schemaVersion" => SnapshotSchema.Version,
                 FieldKind.Number => 7,
@@ -384,6 +388,8 @@ public sealed partial class BadInputSweepTests(BadInputSweepFixture fixture, ITe
         "format" => "csv",
         "url" => "https://hooks.example.com/sweep",
         "secret" or "quietHoursStart" or "quietHoursEnd" => null,
+        "resolution" or "kind" or "field" => null,
+        "keyPattern" => "sweep-*",
         _ => "sweep",
     };
 
@@ -412,6 +418,7 @@ public sealed partial class BadInputSweepTests(BadInputSweepFixture fixture, ITe
         FieldKind.TextList => "x",
         FieldKind.IdList => new JsonArray("not-a-guid"),
         FieldKind.RuleList => "x",
+        FieldKind.SeverityRuleMatch => "x",
         _ => throw new ArgumentOutOfRangeException(nameof(field)),
     };
 
@@ -437,6 +444,9 @@ public sealed partial class BadInputSweepTests(BadInputSweepFixture fixture, ITe
         EntryList,
         TextList,
         IdList,
+
+        /// <summary>What a severity rule matches: categories, kinds, changes, key pattern, field conditions.</summary>
+        SeverityRuleMatch,
 
         /// <summary>Notification rules: event type, channels, least severity.</summary>
         RuleList,
@@ -593,7 +603,30 @@ public sealed class BadInputSweepFixture : IAsyncLifetime
         RouteValues["eventId"] = published.GetProperty("eventId").GetString()!;
         RouteValues["deliveryId"] = delivery.ToString();
         RouteValues["key"] = "audit";
+        var (integrityEventId, suppressionId, goldenId) = await SeedIntegrityAsync(customerId);
+        RouteValues["integrityEventId"] = integrityEventId.ToString();
+        RouteValues["suppressionId"] = suppressionId.ToString();
+        RouteValues["goldenBaselineId"] = goldenId.ToString();
+        RouteValues["ruleKey"] = "sweep-rule";
         RouteValues["category"] = SnapshotCategories.Services;
+    }
+
+    /// <summary>A drift event (a baseline, then a snapshot with one more unit), a suppression and a golden baseline.</summary>
+    private async Task<(Guid EventId, Guid SuppressionId, Guid GoldenId)> SeedIntegrityAsync(Guid customerId)
+    {
+        await ResponseAssert.ReadAsync(await Agent.UploadAsync(TestAgent.Snapshot(SnapshotCategories.Services, TestAgent.Entry("systemd-unit", "web.service", ("ExecStart", "/usr/bin/web")))), HttpStatusCode.OK);
+        await App.EvaluateDriftAsync(customerId);
+        await ResponseAssert.ReadAsync(await Agent.UploadAsync(TestAgent.Snapshot(SnapshotCategories.Services,
+            TestAgent.Entry("systemd-unit", "web.service", ("ExecStart", "/usr/bin/web")), TestAgent.Entry("systemd-unit", "sweep.service", ("ExecStart", "/tmp/sweep")))), HttpStatusCode.OK);
+        await App.EvaluateDriftAsync(customerId);
+        var events = await ResponseAssert.ReadAsync(await Admin.GetAsync($"/api/v1/tenants/{customerId}/integrity/events"), HttpStatusCode.OK);
+        var suppression = await ResponseAssert.ReadAsync(
+            await Admin.PostAsJsonAsync($"/api/v1/tenants/{customerId}/integrity/suppressions", new { keyPattern = "noise-*", comment = "sweep" }), HttpStatusCode.Created);
+        await ResponseAssert.ReadAsync(await Admin.PostAsJsonAsync($"/api/v1/tenants/{customerId}/integrity/rules",
+            new { key = "sweep-rule", title = "Sweep", severity = "high", match = new { kinds = new[] { "systemd-unit" } } }), HttpStatusCode.Created);
+        var golden = await ResponseAssert.ReadAsync(await Admin.PostAsJsonAsync($"/api/v1/tenants/{customerId}/integrity/golden-baselines",
+            new { category = SnapshotCategories.Services, assetId = Agent.AgentId, comment = "sweep" }), HttpStatusCode.OK);
+        return (events.GetProperty("items")[0].GetProperty("id").GetGuid(), suppression.GetProperty("id").GetGuid(), golden[0].GetProperty("id").GetGuid());
     }
 
     /// <summary>The client an endpoint is meant for: the agent for signed agent requests, the platform admin for the rest.</summary>
@@ -637,6 +670,11 @@ public sealed class BadInputSweepFixture : IAsyncLifetime
             ["snapshots"] = await db.Snapshots.CountAsync(),
             ["asset_states"] = await db.AssetStates.CountAsync(),
             ["collection_intervals"] = await db.CollectionIntervals.CountAsync(),
+            ["integrity_baselines fingerprint"] = Fingerprint(await db.IntegrityBaselines.OrderBy(b => b.Id).Select(b => new { b.Id, b.FollowsGolden, b.EntriesJson, b.ExcludedJson, b.Revision }).ToListAsync()),
+            ["integrity_events fingerprint"] = Fingerprint(await db.IntegrityEvents.OrderBy(e => e.Id).Select(e => new { e.Id, e.Status, e.Resolution, e.AssigneeId }).ToListAsync()),
+            ["integrity_event_comments"] = await db.IntegrityEventComments.CountAsync(),
+            ["integrity_suppressions"] = await db.IntegritySuppressions.CountAsync(),
+            ["integrity_rules"] = await db.IntegrityRules.CountAsync(),
             [AgentNonces] = await db.AgentNonces.CountAsync(),
             [AuditRecords] = await db.AuditRecords.CountAsync(),
             [SuccessfulAuditRecords] = await db.AuditRecords.CountAsync(r => r.Outcome == AuditOutcome.Success),

@@ -83,7 +83,7 @@ public sealed partial class HealthAndStatusTests(HealthAndStatusFixture fixture)
         var features = await FeaturesAsync(viewer, fixture.CustomerId);
 
         Assert.Equal(
-            ["api-tokens", "assets", "audit", "customers", "enrollment", "exports", "msps", "notification-endpoints", "notification-ledger", "notifications", "system", "tenant", "users"],
+            ["api-tokens", "assets", "audit", "customers", "enrollment", "exports", "integrity", "msps", "notification-endpoints", "notification-ledger", "notifications", "system", "tenant", "users"],
             features.Keys.Order(StringComparer.Ordinal));
         Assert.True(features["tenant"]);
         Assert.True(features["notifications"]);

@@ -16,6 +16,7 @@ using Microsoft.Extensions.Options;
 using Tenantra.Agent.Contracts;
 using Tenantra.Core.Agents;
 using Tenantra.Core.Identity;
+using Tenantra.Core.Integrity;
 using Tenantra.Core.Notifications;
 using Tenantra.Core.Tenancy;
 using Tenantra.Data;
@@ -415,7 +416,7 @@ public sealed record MatrixRoute(string Method, RouteEndpoint Endpoint)
 public sealed record Targets(
     Guid TenantId, Guid MspId, Guid UserId, Guid MembershipId, Guid InvitationId, Guid TokenId, string Email,
     Guid AssetId, Guid GroupId, Guid EnrollmentTokenId, string EnrollmentToken, string MachineId, Guid ExportId,
-    Guid EndpointId, Guid DeliveryId, Guid EventId);
+    Guid EndpointId, Guid DeliveryId, Guid EventId, Guid IntegrityEventId, Guid SuppressionId, Guid GoldenBaselineId);
 
 /// <summary>
 /// A tenant's agent data, made through the API and a real agent: an asset group, an enrollment
@@ -444,6 +445,9 @@ public sealed partial class IsolationMatrixFixture : IAsyncLifetime
     private const string ANewMachineId = "alpha-machine-0002";
     private const string BEndpointName = "Bravo SIEM hook";
     private const string BEventTitle = "Bravo test alert";
+    private const string BRuleKey = "bravo-payroll-units";
+    private const string BSuppressionPattern = "bravo-noise-*";
+    private const string BIntegrityComment = "Bravo looked at this";
 
     private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
 
@@ -538,7 +542,7 @@ public sealed partial class IsolationMatrixFixture : IAsyncLifetime
     public Targets ATargets(MatrixPrincipal principal) =>
         new(A1, MspA, principal.User.Id, principal.User.MembershipId, Guid.NewGuid(), Guid.NewGuid(), principal.User.Email,
             AAgents.Agent.AgentId, AAgents.GroupId, AAgents.EnrollmentTokenId, AAgents.EnrollmentToken, ANewMachineId, Guid.NewGuid(),
-            Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+            Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
 
     /// <summary>A check-in as the seeding agents send it (sending it again changes nothing but the time last seen).</summary>
     public static HeartbeatRequest HeartbeatOf(string hostname) => new("0.1.0", hostname, "linux", "Debian 12", 3600, ["10.0.0.5"], 0);
@@ -559,6 +563,10 @@ public sealed partial class IsolationMatrixFixture : IAsyncLifetime
             "endpointId" => targets.EndpointId.ToString(),
             "deliveryId" => targets.DeliveryId.ToString(),
             "eventId" => targets.EventId.ToString(),
+            "integrityEventId" => targets.IntegrityEventId.ToString(),
+            "suppressionId" => targets.SuppressionId.ToString(),
+            "goldenBaselineId" => targets.GoldenBaselineId.ToString(),
+            "ruleKey" => BRuleKey,
             "key" => "audit",
             "category" => SnapshotCategories.Services,
             var name => throw new InvalidOperationException($"{route} has the route parameter {{{name}}}; teach the isolation matrix which of B's ids goes there."),
@@ -663,6 +671,13 @@ public sealed partial class IsolationMatrixFixture : IAsyncLifetime
                     notificationEvents = await db.NotificationEvents.AsNoTracking().OrderBy(e => e.Id).Select(e => new { e.Id, e.Type, e.Title, e.RoutedAt }).ToListAsync(),
                     notificationDeliveries = await db.NotificationDeliveries.AsNoTracking().OrderBy(d => d.Id)
                         .Select(d => new { d.Id, d.Status, d.ReadAt, d.FoldedCount, d.Attempts }).ToListAsync(),
+                    baselines = await db.IntegrityBaselines.AsNoTracking().OrderBy(b => b.Id)
+                        .Select(b => new { b.Id, b.Scope, b.Category, b.FollowsGolden, b.EntriesJson, b.ExcludedJson, b.Revision, b.Comment }).ToListAsync(),
+                    integrityEvents = await db.IntegrityEvents.AsNoTracking().OrderBy(e => e.Id)
+                        .Select(e => new { e.Id, e.Status, e.Resolution, e.AssigneeId, e.Severity, e.Fingerprint }).ToListAsync(),
+                    integrityComments = await db.IntegrityEventComments.AsNoTracking().OrderBy(c => c.Id).Select(c => new { c.Id, c.Text }).ToListAsync(),
+                    suppressions = await db.IntegritySuppressions.AsNoTracking().OrderBy(x => x.Id).Select(x => new { x.Id, x.KeyPattern }).ToListAsync(),
+                    integrityRules = await db.IntegrityRules.AsNoTracking().OrderBy(r => r.Key).Select(r => new { r.Key, r.Severity, r.Enabled, r.MatchJson }).ToListAsync(),
                 };
             }));
         }
@@ -693,10 +708,11 @@ public sealed partial class IsolationMatrixFixture : IAsyncLifetime
         var export = await ReadAsync(await admin.PostAsJsonAsync($"/api/v1/tenants/{B1}/exports", new { dataset = "audit-records", format = "csv" }));
         BExportId = export.GetProperty("id").GetGuid();
         var (endpointId, eventId, deliveryId) = await SeedNotificationsAsync(admin, bAdmin);
+        var (integrityEventId, suppressionId, goldenId) = await SeedIntegrityAsync(admin);
 
         BTargets = new Targets(B1, MspB, bAdmin.Id, bAdmin.MembershipId, BInvitationId, BTokenId, bAdmin.Email,
             BAgents.Agent.AgentId, BAgents.GroupId, BAgents.EnrollmentTokenId, $"{EnrollmentTokenEndpoints.TokenPrefix}{BAgents.EnrollmentTokenId:N}", BAgents.MachineId,
-            BExportId, endpointId, deliveryId, eventId);
+            BExportId, endpointId, deliveryId, eventId, integrityEventId, suppressionId, goldenId);
         _bSecrets.AddRange(
         [
             ("MSP id", MspB.ToString()), ("customer id", B1.ToString()), ("admin user id", bAdmin.Id.ToString()),
@@ -714,6 +730,8 @@ public sealed partial class IsolationMatrixFixture : IAsyncLifetime
             ("notification endpoint id", endpointId.ToString()), ("notification endpoint name", BEndpointName), ("notification event id", eventId.ToString()),
             ("notification event title", BEventTitle), ("notification delivery id", deliveryId.ToString()),
             ("snapshot content hash", SnapshotContent.Hash(BAgents.Snapshot.Entries)),
+            ("integrity event id", integrityEventId.ToString()), ("suppression id", suppressionId.ToString()), ("golden baseline id", goldenId.ToString()),
+            ("severity rule key", BRuleKey), ("suppression pattern", BSuppressionPattern), ("integrity comment", BIntegrityComment),
             .. BAgents.Snapshot.Entries.Select(e => ("collected entry", e.Key)),
         ]);
         foreach (var tenantId in new[] { MspB, B1 })
@@ -742,6 +760,28 @@ public sealed partial class IsolationMatrixFixture : IAsyncLifetime
         var deliveryId = await App.InTenantAsync(B1, services => services.GetRequiredService<TenantraDbContext>().NotificationDeliveries
             .Where(d => d.RecipientUserId == bAdmin.Id && d.Channel == NotificationChannel.InApp).Select(d => d.Id).SingleAsync());
         return (endpoint.GetProperty("endpoint").GetProperty("id").GetGuid(), eventId, deliveryId);
+    }
+
+    /// <summary>
+    /// B's drift: its agent's first snapshot became the baseline, a second one added a unit (an
+    /// event, which B's admin commented on); a suppression, an own severity rule and a golden
+    /// baseline for its group, all through the API.
+    /// </summary>
+    private async Task<(Guid EventId, Guid SuppressionId, Guid GoldenId)> SeedIntegrityAsync(HttpClient admin)
+    {
+        await App.EvaluateDriftAsync(B1);
+        var tampered = TestAgent.Snapshot(SnapshotCategories.Services, [.. BAgents.Snapshot.Entries, TestAgent.Entry("systemd-unit", "bravo-miner.service", ("ExecStart", "/tmp/bravo-miner"))]);
+        await ReadAsync(await BAgents.Agent.UploadAsync(tampered));
+        await App.EvaluateDriftAsync(B1);
+        var events = await ReadAsync(await admin.GetAsync($"/api/v1/tenants/{B1}/integrity/events"));
+        var eventId = events.GetProperty("items")[0].GetProperty("id").GetGuid();
+        await ReadAsync(await admin.PostAsJsonAsync($"/api/v1/tenants/{B1}/integrity/events/{eventId}/comments", new { text = BIntegrityComment }));
+        var suppression = await ReadAsync(await admin.PostAsJsonAsync($"/api/v1/tenants/{B1}/integrity/suppressions", new { keyPattern = BSuppressionPattern, comment = "Bravo noise" }));
+        await ReadAsync(await admin.PostAsJsonAsync($"/api/v1/tenants/{B1}/integrity/rules",
+            new { key = BRuleKey, title = "Bravo payroll units", severity = "critical", match = new { kinds = new[] { "systemd-unit" }, keyPattern = "^bravo-payroll" } }));
+        var golden = await ReadAsync(await admin.PostAsJsonAsync($"/api/v1/tenants/{B1}/integrity/golden-baselines",
+            new { groupId = BAgents.GroupId, category = SnapshotCategories.Services, assetId = BAgents.Agent.AgentId, comment = "Bravo standard build" }));
+        return (eventId, suppression.GetProperty("id").GetGuid(), golden[0].GetProperty("id").GetGuid());
     }
 
     /// <summary>
@@ -815,6 +855,9 @@ public sealed partial class IsolationMatrixFixture : IAsyncLifetime
                 "Url" => "https://hooks.example.com/isolation-probe",
                 "Secret" => null,
                 "Title" => "Isolation probe",
+                "Comment" or "Text" => "Isolation probe",
+                "KeyPattern" => "isolation-probe-*",
+                "Resolution" or "Kind" or "Field" => null,
                 "QuietHoursStart" => "22:00",
                 "QuietHoursEnd" => "07:00",
                 _ => targets.TenantId.ToString(),
@@ -844,6 +887,16 @@ public sealed partial class IsolationMatrixFixture : IAsyncLifetime
         if (value == typeof(NotificationSeverity))
         {
             return NotificationSeverity.High;
+        }
+
+        if (value == typeof(IntegrityEventStatus))
+        {
+            return IntegrityEventStatus.Acknowledged;
+        }
+
+        if (value == typeof(RuleMatch))
+        {
+            return new RuleMatch(Kinds: ["systemd-unit"]);
         }
 
         if (value == typeof(DigestMode))

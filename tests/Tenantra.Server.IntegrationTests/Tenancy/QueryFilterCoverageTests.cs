@@ -76,7 +76,8 @@ public sealed partial class QueryFilterCoverageTests(TenantRowsFixture rows) : I
         });
 
         Assert.Equal(
-            ["AgentNonce", "ApiToken", "Asset", "AssetGroup", "AssetState", "AuditChainHead", "AuditRecord", "CollectionInterval", "EnrollmentToken", "ExportFile", "FeatureOverride", "Invitation",
+            ["AgentNonce", "ApiToken", "Asset", "AssetGroup", "AssetState", "AuditChainHead", "AuditRecord", "CollectionInterval", "EnrollmentToken", "ExportFile", "FeatureOverride",
+                "IntegrityBaseline", "IntegrityEvent", "IntegrityEventComment", "IntegrityRule", "IntegritySuppression", "Invitation",
                 "NotificationAttempt", "NotificationDelivery", "NotificationEndpoint", "NotificationEvent", "NotificationRule", "NotificationSchedule", "SnapshotRecord"],
             declared);
         Assert.Equal(declared, mapped);

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Tenantra.Core;
 using Tenantra.Core.Agents;
 using Tenantra.Core.Identity;
+using Tenantra.Core.Integrity;
 using Tenantra.Core.Notifications;
 using Tenantra.Core.Platform;
 using Tenantra.Core.Tenancy;
@@ -44,6 +45,11 @@ public sealed class TenantRowsFixture : IAsyncLifetime
         ["notification_endpoints"] = 1,
         ["notification_deliveries"] = 1,
         ["notification_attempts"] = 1,
+        ["integrity_baselines"] = 1,
+        ["integrity_events"] = 1,
+        ["integrity_event_comments"] = 1,
+        ["integrity_suppressions"] = 1,
+        ["integrity_rules"] = 1,
     };
 
     private readonly Dictionary<Guid, (string TokenHash, string InvitationHash)> _secrets = [];
@@ -164,6 +170,7 @@ public sealed class TenantRowsFixture : IAsyncLifetime
             db.CollectionIntervals.Add(new CollectionInterval { TenantId = tenantId, Category = "processes", Seconds = 600 });
             db.ExportFiles.Add(new Core.Exports.ExportFile { TenantId = tenantId, Dataset = "audit-records", Format = "csv", CreatedAt = DateTimeOffset.UtcNow, ExpiresAt = DateTimeOffset.UtcNow.AddDays(7) });
             SeedNotifications(db, tenantId, now);
+            SeedIntegrity(db, tenantId, asset.Id, snapshotId, now);
             return await db.SaveChangesAsync();
         });
         return (SecretTokens.Hash(token), SecretTokens.Hash(invitation));
@@ -201,6 +208,38 @@ public sealed class TenantRowsFixture : IAsyncLifetime
             StartedAt = now,
             FinishedAt = now,
         });
+    }
+
+    private static void SeedIntegrity(TenantraDbContext db, Guid tenantId, Guid assetId, Guid snapshotId, DateTimeOffset now)
+    {
+        db.IntegrityBaselines.Add(new IntegrityBaseline
+        {
+            TenantId = tenantId,
+            Scope = IntegrityBaseline.AssetScope(assetId),
+            AssetId = assetId,
+            Category = "services",
+            EntriesJson = "[]",
+            UpdatedAt = now,
+        });
+        var drift = new IntegrityEvent
+        {
+            TenantId = tenantId,
+            AssetId = assetId,
+            Category = "services",
+            Kind = "systemd-unit",
+            EntryKey = "seeded.service",
+            FieldsJson = "[]",
+            Fingerprint = "seeded",
+            SnapshotId = snapshotId,
+            LastSnapshotId = snapshotId,
+            DetectedAt = now,
+            LastSeenAt = now,
+            UpdatedAt = now,
+        };
+        db.IntegrityEvents.Add(drift);
+        db.IntegrityEventComments.Add(new IntegrityEventComment { TenantId = tenantId, EventId = drift.Id, AuthorName = "seeded", Text = "seeded", CreatedAt = now });
+        db.IntegritySuppressions.Add(new IntegritySuppression { TenantId = tenantId, KeyPattern = "seeded-*", Comment = "seeded", CreatedAt = now });
+        db.IntegrityRules.Add(new IntegrityRule { TenantId = tenantId, Key = "download-into-shell", Title = "seeded", Severity = Core.Notifications.NotificationSeverity.High, UpdatedAt = now });
     }
 
     /// <summary>The entity types of the model whose rows belong to one tenant.</summary>
