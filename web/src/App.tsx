@@ -24,6 +24,10 @@ const MembershipsPage = lazy(() => import("./features/users/MembershipsPage").th
 const AssetsPage = lazy(() => import("./features/assets/AssetsPage").then((m) => ({ default: m.AssetsPage })));
 const AssetDetailPage = lazy(() => import("./features/assets/AssetDetailPage").then((m) => ({ default: m.AssetDetailPage })));
 const EnrollmentPage = lazy(() => import("./features/assets/EnrollmentPage").then((m) => ({ default: m.EnrollmentPage })));
+const IntegrityOverviewPage = lazy(() => import("./features/integrity/IntegrityOverviewPage").then((m) => ({ default: m.IntegrityOverviewPage })));
+const IntegrityEventsPage = lazy(() => import("./features/integrity/IntegrityEventsPage").then((m) => ({ default: m.IntegrityEventsPage })));
+const IntegrityEventPage = lazy(() => import("./features/integrity/IntegrityEventPage").then((m) => ({ default: m.IntegrityEventPage })));
+const IntegritySettingsPage = lazy(() => import("./features/integrity/IntegritySettingsPage").then((m) => ({ default: m.IntegritySettingsPage })));
 const ApiTokensPage = lazy(() => import("./features/api-tokens/ApiTokensPage").then((m) => ({ default: m.ApiTokensPage })));
 const AuditPage = lazy(() => import("./features/audit/AuditPage").then((m) => ({ default: m.AuditPage })));
 const ExportsPage = lazy(() => import("./features/exports/ExportsPage").then((m) => ({ default: m.ExportsPage })));
@@ -119,6 +123,10 @@ const router = createBrowserRouter([
               page("assets", <AssetsPage />),
               page("assets/:assetId", <AssetDetailPage />),
               page("enrollment", <EnrollmentPage />),
+              page("integrity", <IntegrityOverviewPage />),
+              page("integrity-events", <IntegrityEventsPage />),
+              page("integrity-events/:integrityEventId", <IntegrityEventPage />),
+              page("integrity-settings", <IntegritySettingsPage />),
               page("users", <UsersPage />),
               page("invitations", <InvitationsPage />),
               page("memberships", <MembershipsPage />),

@@ -29,7 +29,7 @@ public static class BaselineEndpoints
             .WithDescription("Paged; `category` filters.");
         asset.MapGet("/diff/{category}", Diff).RequireTenant(Permission.AssetsRead)
             .WithName("DiffAssetState").WithSummary("Compare two states of a category: the baseline, the current state or any stored snapshot")
-            .WithDescription("`from` and `to` are `baseline`, `current` or a snapshot id (defaults: baseline → current). Entries are paged and keyed by their natural identity; `status` filters (added, removed, modified, unchanged; unchanged entries only when asked for), `kind` filters, `q` searches keys and values. Volatile fields of the category are ignored; severities are what the tenant's rules say.");
+            .WithDescription("`from` and `to` are `baseline`, `current` or a snapshot id (defaults: baseline → current). Entries are paged and keyed by their natural identity; `status` filters (added, removed, modified, unchanged, or all for every entry with its status; by default the changed ones), `kind` filters, `q` searches keys and values. Volatile fields of the category are ignored; severities are what the tenant's rules say.");
         asset.MapPost("/baselines/{category}/pin", Pin).RequireTenant(Permission.IntegrityManage).Validates<PinBaselineRequest>()
             .WithName("PinAssetBaseline").WithSummary("Make a stored snapshot the asset's baseline for its category")
             .WithDescription("Audited with the comment; the asset stops following a golden baseline for this category. Drift is evaluated again at once.");
@@ -103,9 +103,9 @@ public static class BaselineEndpoints
             return Problems.NotFound("Asset");
         }
 
-        if (status is not (null or "added" or "removed" or "modified" or "unchanged"))
+        if (status is not (null or "added" or "removed" or "modified" or "unchanged" or "all"))
         {
-            return Problems.Field("status", "must be added, removed, modified or unchanged.");
+            return Problems.Field("status", "must be added, removed, modified, unchanged or all.");
         }
 
         var fromSide = await SideAsync(db, baselines, history, asset, category, from ?? BaselineSide);
@@ -127,9 +127,14 @@ public static class BaselineEndpoints
         var rows = findings.Select(f => new DiffEntry(
             f.Change.Change.ToString().ToLowerInvariant(), f.Change.Kind, f.Change.Key, f.Change.Fields, f.Before?.Fields, f.After?.Fields, f.Severity, f.RuleKeys)).ToList();
         var unchanged = toSide.Entries!.Where(e => policy.Evaluates(e) && !changed.Contains((e.Kind, e.Key))).ToList();
+        var unchangedRows = unchanged.Select(e => new DiffEntry("unchanged", e.Kind, e.Key, [], e.Fields, e.Fields, null, []));
         if (status == "unchanged")
         {
-            rows = [.. unchanged.Select(e => new DiffEntry("unchanged", e.Kind, e.Key, [], e.Fields, e.Fields, null, []))];
+            rows = [.. unchangedRows];
+        }
+        else if (status == "all")
+        {
+            rows = [.. rows, .. unchangedRows];
         }
         else if (status is "added" or "removed" or "modified")
         {

@@ -202,7 +202,7 @@ public sealed class DriftEvaluator(TenantraDbContext db, BaselineStore baselines
             $"{rule ?? "Drift"}: {finding.Change.Key} on {asset.Hostname}",
             finding.Severity,
             Fingerprint: $"drift:{asset.Id:N}:{e.Category}",
-            Link: $"/integrity/events/{e.Id}",
+            Link: $"/integrity-events/{e.Id}",
             Facts: new Dictionary<string, string>
             {
                 ["asset"] = asset.Hostname,

@@ -1269,6 +1269,322 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tenants/{tenantId}/integrity/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Drift events, newest first
+         * @description Paged; filters `from`/`to` (detection time, UTC), `status`, `active` (true: open or acknowledged), `minSeverity`, `category`, `assetId`, `kind`, `assigneeId`; `q` searches entry keys, kinds and changed values. Sort: `-detectedAt` (default), `severity`, `lastSeenAt`, `entryKey`. Export it as the `integrity-events` dataset.
+         */
+        get: operations["ListIntegrityEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/integrity/events/{integrityEventId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One event: the change field by field, the entry before and after, the rules that judged it, comments */
+        get: operations["GetIntegrityEvent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Acknowledge, reopen or resolve an event, assign it, comment on it
+         * @description Resolving needs a resolution: fixed, accepted or false-positive. Drift someone resolved stays quiet while it is unchanged; approve it instead to make it the expected state.
+         */
+        patch: operations["TriageIntegrityEvent"];
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/integrity/events/{integrityEventId}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Comment on an event */
+        post: operations["CommentIntegrityEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/integrity/events/{integrityEventId}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Fold the drift into the asset's baseline
+         * @description The entry as last seen becomes expected (or, for a removal, no longer expected); audited with the comment. An asset following a golden baseline keeps it as an override.
+         */
+        post: operations["ApproveIntegrityEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/integrity/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Active events by severity, detections per day, top assets and categories
+         * @description `days` (1–90, default 30) is the span of the per-day series.
+         */
+        get: operations["GetIntegrityOverview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/assets/{assetId}/baselines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The asset's baseline per category: where it came from, its size, its revision, its active events */
+        get: operations["ListAssetBaselines"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/assets/{assetId}/snapshots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stored snapshots of the asset, newest first
+         * @description Paged; `category` filters.
+         */
+        get: operations["ListAssetSnapshots"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/assets/{assetId}/diff/{category}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Compare two states of a category: the baseline, the current state or any stored snapshot
+         * @description `from` and `to` are `baseline`, `current` or a snapshot id (defaults: baseline → current). Entries are paged and keyed by their natural identity; `status` filters (added, removed, modified, unchanged, or all for every entry with its status; by default the changed ones), `kind` filters, `q` searches keys and values. Volatile fields of the category are ignored; severities are what the tenant's rules say.
+         */
+        get: operations["DiffAssetState"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/assets/{assetId}/baselines/{category}/pin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make a stored snapshot the asset's baseline for its category
+         * @description Audited with the comment; the asset stops following a golden baseline for this category. Drift is evaluated again at once.
+         */
+        post: operations["PinAssetBaseline"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/assets/{assetId}/baselines/{category}/follow-golden": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Follow the golden baseline of the asset's group (else the tenant's), or stop following it
+         * @description Following drops the asset's own baseline for the category (its overrides start empty). Stopping keeps what the asset was expected to have as its own baseline.
+         */
+        post: operations["FollowGoldenBaseline"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/integrity/golden-baselines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Golden baselines per group (or the whole tenant) and category, with their followers */
+        get: operations["ListGoldenBaselines"];
+        put?: never;
+        /**
+         * Make or replace the golden baseline of a group (no `groupId`: the tenant) and category from an asset's snapshot
+         * @description `snapshotId` defaults to the asset's current state. `applyToAssets` makes every asset of the group (or tenant) follow it. Followers are evaluated again at once.
+         */
+        post: operations["SetGoldenBaseline"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/integrity/golden-baselines/{goldenBaselineId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a golden baseline
+         * @description Its followers keep what they were expected to have as their own baselines; nothing is re-baselined silently.
+         */
+        delete: operations["DeleteGoldenBaseline"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/integrity/suppressions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's suppressions */
+        get: operations["ListSuppressions"];
+        put?: never;
+        /**
+         * Suppress drift: a key pattern (glob, `*` and `?`), optionally one asset, category, kind or field
+         * @description With `field`, only changes of that field are ignored. Events already raised stay; drift suppressed later raises nothing new.
+         */
+        post: operations["CreateSuppression"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/integrity/suppressions/{suppressionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a suppression */
+        delete: operations["DeleteSuppression"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/integrity/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Severity rules in force: shipped ones as the tenant set them, then its own */
+        get: operations["ListSeverityRules"];
+        put?: never;
+        /**
+         * Add a rule of the tenant's own
+         * @description `key` is lowercase letters, digits and dashes and names no shipped rule; `match` takes categories, kinds, changes (added, removed, modified), keyPattern and conditions (fields, matches, gained, changed). Patterns are regular expressions without backreferences or lookarounds, matched case-insensitively.
+         */
+        post: operations["CreateSeverityRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/integrity/rules/{ruleKey}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change a shipped rule's severity or switch it off, or change a rule of the tenant's own
+         * @description A shipped rule takes `severity` and `enabled` only.
+         */
+        put: operations["SetSeverityRule"];
+        post?: never;
+        /** Delete an own rule, or put a shipped rule back to its defaults */
+        delete: operations["DeleteSeverityRule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1300,6 +1616,10 @@ export interface components {
             revokedAt: null | string;
             /** Format: date-time */
             lastUsedAt: null | string;
+        };
+        /** @description Approving needs a reason: it changes what the asset is expected to look like. */
+        ApproveDriftRequest: {
+            comment?: null | string;
         };
         AssetCategoryState: {
             category: string;
@@ -1388,6 +1708,32 @@ export interface components {
             previousHash: string;
             hash: string;
         };
+        /**
+         * @description How a baseline got its entries; shown beside it so nobody wonders where it came from.
+         * @enum {unknown}
+         */
+        BaselineOrigin: "firstSnapshot" | "pinned" | "approved" | "golden" | "template";
+        BaselineResponse: {
+            category: string;
+            followsGolden: boolean;
+            goldenScope: null | string;
+            origin: components["schemas"]["BaselineOrigin"];
+            /** Format: int32 */
+            entryCount: number;
+            /** Format: int32 */
+            revision: number;
+            /** Format: uuid */
+            sourceSnapshotId: null | string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: uuid */
+            updatedBy: null | string;
+            comment: null | string;
+            /** Format: uuid */
+            currentSnapshotId: null | string;
+            /** Format: int32 */
+            activeEvents: number;
+        };
         ChangePasswordRequest: {
             currentPassword?: null | string;
             newPassword?: null | string;
@@ -1404,6 +1750,9 @@ export interface components {
             intervalSeconds: {
                 [key: string]: number;
             };
+        };
+        CommentEventRequest: {
+            text?: null | string;
         };
         CreateApiTokenRequest: {
             name?: null | string;
@@ -1443,6 +1792,17 @@ export interface components {
                 [key: string]: string;
             };
         };
+        CreateGoldenBaselineRequest: {
+            /** Format: uuid */
+            groupId?: null | string;
+            category?: null | string;
+            /** Format: uuid */
+            assetId?: null | string;
+            /** Format: uuid */
+            snapshotId?: null | string;
+            applyToAssets?: null | boolean;
+            comment?: null | string;
+        };
         CreateInvitationRequest: {
             email?: null | string;
             role?: null | components["schemas"]["Role"];
@@ -1454,6 +1814,23 @@ export interface components {
             role?: null | components["schemas"]["Role"];
             customerScope?: null | components["schemas"]["CustomerScope"];
             customerIds?: null | string[];
+        };
+        /** @description A rule of the tenant's own: its key (lowercase letters, digits, dashes), title, severity, and what it matches. */
+        CreateSeverityRuleRequest: {
+            key?: null | string;
+            title?: null | string;
+            severity?: null | components["schemas"]["NotificationSeverity"];
+            enabled?: null | boolean;
+            match?: null | components["schemas"]["RuleMatch"];
+        };
+        CreateSuppressionRequest: {
+            /** Format: uuid */
+            assetId?: null | string;
+            category?: null | string;
+            kind?: null | string;
+            keyPattern?: null | string;
+            field?: null | string;
+            comment?: null | string;
         };
         CreateTenantRequest: {
             name?: null | string;
@@ -1516,6 +1893,40 @@ export interface components {
         };
         /** @enum {unknown} */
         DeliveryStatus: "pending" | "delivered" | "dead" | "folded" | "inDigest";
+        /** @description One entry in a comparison: its status and the entry on each side (null where absent). */
+        DiffEntry: {
+            status: string;
+            kind: string;
+            key: string;
+            fields: components["schemas"]["FieldChange"][];
+            before: null | {
+                [key: string]: string;
+            };
+            after: null | {
+                [key: string]: string;
+            };
+            severity: null | components["schemas"]["NotificationSeverity"];
+            ruleKeys: string[];
+        };
+        DiffResponse: {
+            category: string;
+            from: string;
+            to: string;
+            /** Format: date-time */
+            fromCollectedAt: null | string;
+            /** Format: date-time */
+            toCollectedAt: null | string;
+            /** Format: int32 */
+            added: number;
+            /** Format: int32 */
+            removed: number;
+            /** Format: int32 */
+            modified: number;
+            /** Format: int32 */
+            unchanged: number;
+            volatileFields: string[];
+            entries: components["schemas"]["PagedOfDiffEntry"];
+        };
         /** @enum {unknown} */
         DigestMode: "immediate" | "hourly" | "daily";
         /** @description An endpoint as the API shows it: never the URL or a secret, only a hint. */
@@ -1580,6 +1991,8 @@ export interface components {
             /** Format: date-time */
             revokedAt: null | string;
         };
+        /** @enum {unknown} */
+        EntryChangeKind: "added" | "removed" | "modified";
         EventTypeResponse: {
             key: string;
             title: string;
@@ -1626,6 +2039,50 @@ export interface components {
             roles: components["schemas"]["Role"][];
             permissions: string[];
         };
+        /** @description One field of an entry, before and after (null: absent or empty). */
+        FieldChange: {
+            name: string;
+            before: null | string;
+            after: null | string;
+        };
+        /**
+         * @description A condition on the fields of a changed entry: holds when any of IReadOnlyList&lt;string&gt; FieldCondition.Fields does.
+         *     string? FieldCondition.Matches is a regular expression (case-insensitive) on the value after the change
+         *     (before it, for a removal);
+         *     bool FieldCondition.Gained asks that the value now has a match the value before did not have;
+         *     bool FieldCondition.Changed asks that the field is among those that changed.
+         */
+        FieldCondition: {
+            fields: string[];
+            matches?: null | string;
+            /** @default false */
+            gained: boolean;
+            /** @default false */
+            changed: boolean;
+        };
+        FollowGoldenRequest: {
+            follow?: null | boolean;
+            comment?: null | string;
+        };
+        GoldenBaselineResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            groupId: null | string;
+            groupName: null | string;
+            category: string;
+            /** Format: int32 */
+            entryCount: number;
+            /** Format: int32 */
+            revision: number;
+            /** Format: uuid */
+            sourceSnapshotId: null | string;
+            /** Format: date-time */
+            updatedAt: string;
+            comment: null | string;
+            /** Format: int32 */
+            followers: number;
+        };
         /** @description Sent on every check-in; the answer carries the collection policy. */
         HeartbeatRequest: {
             agentVersion: null | string;
@@ -1671,6 +2128,91 @@ export interface components {
             /** Format: int32 */
             foldedCount: number;
             read: boolean;
+        };
+        IntegrityAssetCount: {
+            /** Format: uuid */
+            assetId: string;
+            hostname: string;
+            /** Format: int32 */
+            active: number;
+            highestSeverity: components["schemas"]["NotificationSeverity"];
+        };
+        IntegrityCategoryCount: {
+            category: string;
+            /** Format: int32 */
+            active: number;
+            /** Format: int32 */
+            total: number;
+        };
+        IntegrityCommentResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            authorId: null | string;
+            authorName: string;
+            action: null | string;
+            text: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        IntegrityDay: {
+            /** Format: date */
+            day: string;
+            counts: components["schemas"]["SeverityCount"][];
+        };
+        IntegrityEventDetail: {
+            event: components["schemas"]["IntegrityEventSummary"];
+            assigneeName: null | string;
+            fields: components["schemas"]["FieldChange"][];
+            before: null | {
+                [key: string]: string;
+            };
+            after: null | {
+                [key: string]: string;
+            };
+            rules: components["schemas"]["SeverityRuleReference"][];
+            /** Format: uuid */
+            snapshotId: string;
+            /** Format: uuid */
+            lastSnapshotId: string;
+            comments: components["schemas"]["IntegrityCommentResponse"][];
+        };
+        /**
+         * @description Where an integrity event is in triage. Open and acknowledged events are active (the drift is
+         *     there); resolved ones were handled or went back to the baseline; approved ones were folded into it.
+         * @enum {unknown}
+         */
+        IntegrityEventStatus: "open" | "acknowledged" | "resolved" | "approved";
+        IntegrityEventSummary: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            assetId: string;
+            hostname: string;
+            category: string;
+            kind: string;
+            entryKey: string;
+            change: components["schemas"]["EntryChangeKind"];
+            severity: components["schemas"]["NotificationSeverity"];
+            ruleKeys: string[];
+            status: components["schemas"]["IntegrityEventStatus"];
+            resolution: null | string;
+            /** Format: uuid */
+            assigneeId: null | string;
+            /** Format: date-time */
+            detectedAt: string;
+            /** Format: date-time */
+            lastSeenAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        IntegrityOverview: {
+            /** Format: int32 */
+            days: number;
+            active: components["schemas"]["SeverityCount"][];
+            detected: components["schemas"]["IntegrityDay"][];
+            topAssets: components["schemas"]["IntegrityAssetCount"][];
+            categories: components["schemas"]["IntegrityCategoryCount"][];
         };
         InvitationPreviewResponse: {
             tenantName: string;
@@ -1810,6 +2352,15 @@ export interface components {
             /** Format: int32 */
             total: number;
         };
+        PagedOfDiffEntry: {
+            items: components["schemas"]["DiffEntry"][];
+            /** Format: int32 */
+            page: number;
+            /** Format: int32 */
+            pageSize: number;
+            /** Format: int32 */
+            total: number;
+        };
         PagedOfEnrollmentTokenResponse: {
             items: components["schemas"]["EnrollmentTokenResponse"][];
             /** Format: int32 */
@@ -1830,6 +2381,15 @@ export interface components {
         };
         PagedOfInboxItemResponse: {
             items: components["schemas"]["InboxItemResponse"][];
+            /** Format: int32 */
+            page: number;
+            /** Format: int32 */
+            pageSize: number;
+            /** Format: int32 */
+            total: number;
+        };
+        PagedOfIntegrityEventSummary: {
+            items: components["schemas"]["IntegrityEventSummary"][];
             /** Format: int32 */
             page: number;
             /** Format: int32 */
@@ -1873,6 +2433,15 @@ export interface components {
             /** Format: int32 */
             total: number;
         };
+        PagedOfSnapshotHistoryItem: {
+            items: components["schemas"]["SnapshotHistoryItem"][];
+            /** Format: int32 */
+            page: number;
+            /** Format: int32 */
+            pageSize: number;
+            /** Format: int32 */
+            total: number;
+        };
         PagedOfTenantSummary: {
             items: components["schemas"]["TenantSummary"][];
             /** Format: int32 */
@@ -1899,6 +2468,11 @@ export interface components {
             token: string;
             /** Format: date-time */
             expiresAt: string;
+        };
+        PinBaselineRequest: {
+            /** Format: uuid */
+            snapshotId?: null | string;
+            comment?: null | string;
         };
         /**
          * @description A set of preferences: the tenant's defaults or one user's own. `quietHoursStart`/`End`
@@ -1962,6 +2536,17 @@ export interface components {
             channels: null | string[];
             minSeverity: null | components["schemas"]["NotificationSeverity"];
         };
+        /**
+         * @description Which changes a rule applies to. Every given part must hold: the category, the entry kind, the
+         *     kind of change, the key (a regular expression, case-insensitive) and every field condition.
+         */
+        RuleMatch: {
+            categories?: null | string[];
+            kinds?: null | string[];
+            changes?: null | components["schemas"]["EntryChangeKind"][];
+            keyPattern?: null | string;
+            conditions?: null | components["schemas"]["FieldCondition"][];
+        };
         RuleResponse: {
             eventType: string;
             channels: string[];
@@ -1977,6 +2562,32 @@ export interface components {
         };
         SetFeatureRequest: {
             enabled?: null | boolean;
+        };
+        /** @description A shipped rule takes severity and enabled; an own rule can change its title and match too. */
+        SetSeverityRuleRequest: {
+            title?: null | string;
+            severity?: null | components["schemas"]["NotificationSeverity"];
+            enabled?: null | boolean;
+            match?: null | components["schemas"]["RuleMatch"];
+        };
+        SeverityCount: {
+            severity: components["schemas"]["NotificationSeverity"];
+            /** Format: int32 */
+            count: number;
+        };
+        SeverityRuleReference: {
+            key: string;
+            title: string;
+            severity: components["schemas"]["NotificationSeverity"];
+        };
+        SeverityRuleResponse: {
+            key: string;
+            title: string;
+            severity: components["schemas"]["NotificationSeverity"];
+            shippedSeverity: null | components["schemas"]["NotificationSeverity"];
+            enabled: boolean;
+            custom: boolean;
+            match: components["schemas"]["RuleMatch"];
         };
         SignInRequest: {
             email?: null | string;
@@ -2017,6 +2628,33 @@ export interface components {
             fields: {
                 [key: string]: string;
             };
+        };
+        SnapshotHistoryItem: {
+            /** Format: uuid */
+            id: string;
+            category: string;
+            /** Format: date-time */
+            collectedAt: string;
+            /** Format: date-time */
+            receivedAt: string;
+            /** Format: int32 */
+            entryCount: number;
+            contentHash: string;
+        };
+        SuppressionResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            assetId: null | string;
+            category: null | string;
+            kind: null | string;
+            keyPattern: string;
+            field: null | string;
+            comment: string;
+            /** Format: uuid */
+            createdBy: null | string;
+            /** Format: date-time */
+            createdAt: string;
         };
         SystemStatusResponse: {
             version: string;
@@ -2077,6 +2715,15 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             lastSignInAt: null | string;
+        };
+        /** @description A triage step: a new status (open, acknowledged, resolved with a resolution), an assignee, a comment; any of them. */
+        TriageEventRequest: {
+            status?: null | components["schemas"]["IntegrityEventStatus"];
+            resolution?: null | string;
+            /** Format: uuid */
+            assigneeId?: null | string;
+            clearAssignee?: null | boolean;
+            comment?: null | string;
         };
         TwoFactorCodeRequest: {
             code?: null | string;
@@ -4540,6 +5187,644 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
+            };
+        };
+    };
+    ListIntegrityEvents: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                q?: string;
+                sort?: string;
+                from?: string;
+                to?: string;
+                status?: string;
+                active?: boolean;
+                minSeverity?: string;
+                category?: string;
+                assetId?: string;
+                kind?: string;
+                assigneeId?: string;
+            };
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PagedOfIntegrityEventSummary"];
+                };
+            };
+        };
+    };
+    GetIntegrityEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                integrityEventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrityEventDetail"];
+                };
+            };
+        };
+    };
+    TriageIntegrityEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                integrityEventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TriageEventRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrityEventDetail"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    CommentIntegrityEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                integrityEventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommentEventRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrityCommentResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    ApproveIntegrityEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                integrityEventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApproveDriftRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrityEventDetail"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    GetIntegrityOverview: {
+        parameters: {
+            query?: {
+                days?: number;
+            };
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrityOverview"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    ListAssetBaselines: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                assetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BaselineResponse"][];
+                };
+            };
+        };
+    };
+    ListAssetSnapshots: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                q?: string;
+                sort?: string;
+                category?: string;
+            };
+            header?: never;
+            path: {
+                tenantId: string;
+                assetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PagedOfSnapshotHistoryItem"];
+                };
+            };
+        };
+    };
+    DiffAssetState: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                q?: string;
+                sort?: string;
+                from?: string;
+                to?: string;
+                status?: string;
+                kind?: string;
+            };
+            header?: never;
+            path: {
+                tenantId: string;
+                assetId: string;
+                category: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiffResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    PinAssetBaseline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                assetId: string;
+                category: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PinBaselineRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BaselineResponse"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    FollowGoldenBaseline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                assetId: string;
+                category: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FollowGoldenRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BaselineResponse"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    ListGoldenBaselines: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GoldenBaselineResponse"][];
+                };
+            };
+        };
+    };
+    SetGoldenBaseline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateGoldenBaselineRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GoldenBaselineResponse"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    DeleteGoldenBaseline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                goldenBaselineId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ListSuppressions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuppressionResponse"][];
+                };
+            };
+        };
+    };
+    CreateSuppression: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSuppressionRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuppressionResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    DeleteSuppression: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                suppressionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ListSeverityRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeverityRuleResponse"][];
+                };
+            };
+        };
+    };
+    CreateSeverityRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSeverityRuleRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeverityRuleResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    SetSeverityRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                ruleKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetSeverityRuleRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeverityRuleResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    DeleteSeverityRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                ruleKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -19,7 +19,8 @@ import { useToast } from "../../components/Toasts";
 import { useApiForm } from "../../components/useApiForm";
 import type { ListParams } from "../../components/useListParams";
 import { useServerList } from "../../components/useServerList";
-import { can, useFeatures, useTenantId } from "../shell/tenant";
+import { AssetIntegrity } from "../integrity/AssetIntegrity";
+import { can, isEnabled, useFeatures, useTenantId } from "../shell/tenant";
 import { osLabel } from "./AssetsPage";
 import { categories, entryColumns, entryCsvColumns, type Category } from "./categories";
 import { assetGroupsKey, assetKey, assetsKey, useAssetGroups } from "./queries";
@@ -179,12 +180,14 @@ function AssetSettings({ tenantId, asset, groups }: { tenantId: string; asset: A
 }
 
 /**
- * A tab per category, the chosen one in the URL (`?tab=services`) so it can be linked. Choosing a
- * tab starts its list afresh: page, search and kind filter belong to the previous category.
+ * A tab per category and one for integrity, the chosen one in the URL (`?tab=services`) so it can be
+ * linked. Choosing a tab starts its list afresh: page, search and kind filter belong to the previous category.
  */
 function CategoryTabs({ tenantId, asset, collected }: { tenantId: string; asset: Asset; collected: CategoryState[] }) {
   const [params, setParams] = useSearchParams();
-  const requested = categories.find((c) => c.id === params.get("tab"));
+  const integrity = isEnabled(useFeatures(tenantId).data, "integrity");
+  const tabs = integrity ? [...categories, integrityTab] : categories;
+  const requested = tabs.find((c) => c.id === params.get("tab"));
   const selected = requested ?? categories.find((c) => collected.some((s) => s.category === c.id)) ?? categories[0]!;
   const select = (id: string) =>
     setParams(
@@ -198,12 +201,25 @@ function CategoryTabs({ tenantId, asset, collected }: { tenantId: string; asset:
     );
   return (
     <section aria-label="Collected state">
-      <Tabs label="Categories" tabs={categories} selected={selected.id} onSelect={select}>
-        <CategoryPanel key={selected.id} tenantId={tenantId} asset={asset} category={selected} state={collected.find((s) => s.category === selected.id)} />
+      <Tabs label="Categories" tabs={tabs} selected={selected.id} onSelect={select}>
+        {selected.id === integrityTab.id ? (
+          <AssetIntegrity tenantId={tenantId} assetId={asset.id} hostname={asset.hostname} />
+        ) : (
+          <CategoryPanel
+            key={selected.id}
+            tenantId={tenantId}
+            asset={asset}
+            category={selected as Category}
+            state={collected.find((s) => s.category === selected.id)}
+          />
+        )}
       </Tabs>
     </section>
   );
 }
+
+/** Beside the categories: the asset's baselines, drift and comparisons. */
+const integrityTab = { id: "integrity", label: "Integrity" } as const;
 
 function CategoryPanel({ tenantId, asset, category, state }: { tenantId: string; asset: Asset; category: Category; state: CategoryState | undefined }) {
   if (!state) {
