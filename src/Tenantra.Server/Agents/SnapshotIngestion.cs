@@ -21,7 +21,7 @@ namespace Tenantra.Server.Agents;
 /// of the category is already current — and marks the asset seen, in the same save. Nothing is
 /// written for a rejected upload.
 /// </summary>
-public sealed class SnapshotIngestion(TenantraDbContext db, PayloadKeyRing keys, JobQueue jobs, TimeProvider clock)
+public sealed class SnapshotIngestion(TenantraDbContext db, PayloadKeyRing keys, JobQueue jobs, BaselineStore baselines, TimeProvider clock)
 {
     public abstract record Result;
 
@@ -110,10 +110,20 @@ public sealed class SnapshotIngestion(TenantraDbContext db, PayloadKeyRing keys,
         // Snapshots buffered offline may arrive after newer ones: only a newer one becomes current.
         if (currentCollectedAt is null || snapshot.CollectedAt >= currentCollectedAt)
         {
-            // Drift is judged when the content changed (or on the first snapshot, which becomes the baseline).
-            if (IntegrityPolicies.Covers(snapshot.Category) && current?.ContentHash != contentHash)
+            var entriesJson = JsonSerializer.Serialize(snapshot.Entries, AgentJsonContext.Default.IReadOnlyListSnapshotEntry);
+            if (IntegrityPolicies.Covers(snapshot.Category))
             {
-                DriftEvaluator.Enqueue(jobs, asset.TenantId, asset.Id, snapshot.Category);
+                // The first snapshot of a category is its baseline, made here so no later snapshot can take its
+                // place before the evaluation runs; drift is judged whenever the content changes.
+                if (current is null && await baselines.FindAsync(asset.TenantId, asset.Id, snapshot.Category, cancellationToken) is null)
+                {
+                    await baselines.AddFirstAsync(asset, snapshot.Category, snapshot.SnapshotId, entriesJson, snapshot.Entries.Count, now, cancellationToken);
+                }
+
+                if (current?.ContentHash != contentHash)
+                {
+                    DriftEvaluator.Enqueue(jobs, asset.TenantId, asset.Id, snapshot.Category);
+                }
             }
 
             var state = new AssetState
@@ -125,7 +135,7 @@ public sealed class SnapshotIngestion(TenantraDbContext db, PayloadKeyRing keys,
                 CollectedAt = snapshot.CollectedAt,
                 ContentHash = contentHash,
                 EntryCount = snapshot.Entries.Count,
-                EntriesJson = JsonSerializer.Serialize(snapshot.Entries, AgentJsonContext.Default.IReadOnlyListSnapshotEntry),
+                EntriesJson = entriesJson,
             };
             if (currentCollectedAt is null)
             {

@@ -31,6 +31,31 @@ public sealed class BaselineStore(TenantraDbContext db)
         return golden.OrderBy(b => b.GroupId is null).FirstOrDefault();
     }
 
+    /// <summary>
+    /// Stages the asset's first baseline of a category: the golden baseline of its group (else the
+    /// tenant's) when there is one, which it then follows; otherwise the given snapshot's entries.
+    /// </summary>
+    public async Task<IntegrityBaseline> AddFirstAsync(
+        Asset asset, string category, Guid snapshotId, string entriesJson, int entryCount, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var golden = await GoldenForAsync(asset.TenantId, asset.GroupId, category, cancellationToken);
+        var baseline = new IntegrityBaseline
+        {
+            TenantId = asset.TenantId,
+            Scope = IntegrityBaseline.AssetScope(asset.Id),
+            AssetId = asset.Id,
+            Category = category,
+            FollowsGolden = golden is not null,
+            Origin = golden is null ? BaselineOrigin.FirstSnapshot : BaselineOrigin.Golden,
+            EntriesJson = golden is null ? entriesJson : "[]",
+            EntryCount = golden is null ? entryCount : 0,
+            SourceSnapshotId = golden is null ? snapshotId : null,
+            UpdatedAt = now,
+        };
+        db.IntegrityBaselines.Add(baseline);
+        return baseline;
+    }
+
     /// <summary>The entries the asset is expected to have, or null when it has no baseline yet.</summary>
     public async Task<List<SnapshotEntry>?> EffectiveAsync(Asset asset, IntegrityBaseline? own, CancellationToken cancellationToken = default)
     {

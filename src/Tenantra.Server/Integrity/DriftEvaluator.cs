@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Tenantra.Agent.Contracts;
 using Tenantra.Core.Agents;
 using Tenantra.Core.Integrity;
 using Tenantra.Core.Notifications;
@@ -17,9 +16,9 @@ namespace Tenantra.Server.Integrity;
 /// with its baseline and brings the integrity events in line — new drift opens an event (high and
 /// critical ones are published as notifications), drift that changed again updates its event and
 /// reopens it, drift that went back to the baseline resolves its event, and drift someone resolved
-/// stays quiet while it is unchanged. An asset's first snapshot of a category becomes its baseline
-/// (or it follows the golden baseline of its group or tenant, when there is one). Queued by
-/// ingestion when a category's content changes and by every baseline change; safe to run again.
+/// stays quiet while it is unchanged. It judges the current state, so it is safe to run again and
+/// in any order. Queued by ingestion when a category's content changes (ingestion stages the
+/// first baseline with the first snapshot) and by every baseline change.
 /// </summary>
 public sealed class DriftEvaluator(TenantraDbContext db, BaselineStore baselines, NotificationPublisher notifications, TimeProvider clock) : IJobHandler
 {
@@ -48,7 +47,8 @@ public sealed class DriftEvaluator(TenantraDbContext db, BaselineStore baselines
         var own = await baselines.FindAsync(tenantId, assetId, category, cancellationToken);
         if (own is null)
         {
-            own = await FirstBaselineAsync(asset, state, current, now, cancellationToken);
+            // Ingestion makes the first baseline with the first snapshot; this covers states older than integrity.
+            own = await baselines.AddFirstAsync(asset, state.Category, state.SnapshotId, state.EntriesJson, current.Count, now, cancellationToken);
             if (!own.FollowsGolden)
             {
                 await db.SaveChangesAsync(cancellationToken);
@@ -64,26 +64,6 @@ public sealed class DriftEvaluator(TenantraDbContext db, BaselineStore baselines
         var (opened, updated, reverted) = await ReconcileAsync(asset, state, findings, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return JsonSerializer.Serialize(new { findings = findings.Count, opened, updated, reverted });
-    }
-
-    private async Task<IntegrityBaseline> FirstBaselineAsync(Asset asset, AssetState state, List<SnapshotEntry> current, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var golden = await baselines.GoldenForAsync(asset.TenantId, asset.GroupId, state.Category, cancellationToken);
-        var baseline = new IntegrityBaseline
-        {
-            TenantId = asset.TenantId,
-            Scope = IntegrityBaseline.AssetScope(asset.Id),
-            AssetId = asset.Id,
-            Category = state.Category,
-            FollowsGolden = golden is not null,
-            Origin = golden is null ? BaselineOrigin.FirstSnapshot : BaselineOrigin.Golden,
-            EntriesJson = golden is null ? state.EntriesJson : "[]",
-            EntryCount = golden is null ? current.Count : 0,
-            SourceSnapshotId = golden is null ? state.SnapshotId : null,
-            UpdatedAt = now,
-        };
-        db.IntegrityBaselines.Add(baseline);
-        return baseline;
     }
 
     private async Task<(int Opened, int Updated, int Reverted)> ReconcileAsync(
