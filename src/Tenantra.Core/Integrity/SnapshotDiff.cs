@@ -1,3 +1,4 @@
+using System.Buffers;
 using Tenantra.Agent.Contracts;
 
 namespace Tenantra.Core.Integrity;
@@ -27,11 +28,36 @@ public sealed record EntryChange(EntryChangeKind Change, string Kind, string Key
 /// </summary>
 public static class SnapshotDiff
 {
+    /// <summary>Baselines up to this size reuse one table per thread: a new one each time would be a large-object allocation, and a full collection soon after.</summary>
+    private const int ReusedTableLimit = 250_000;
+
+    [ThreadStatic]
+    private static Dictionary<string, int>? t_table;
+
     public static List<EntryChange> Compare(IReadOnlyList<SnapshotEntry> baseline, IReadOnlyList<SnapshotEntry> current, IReadOnlySet<string> volatileFields)
+    {
+        var reuse = baseline.Count <= ReusedTableLimit;
+        var before = reuse ? t_table ??= new Dictionary<string, int>(StringComparer.Ordinal) : new Dictionary<string, int>(baseline.Count, StringComparer.Ordinal);
+        t_table = null; // a nested call on this thread (none today) would get a table of its own
+        try
+        {
+            return Compare(baseline, current, volatileFields, before);
+        }
+        finally
+        {
+            if (reuse)
+            {
+                before.Clear();
+                t_table = before;
+            }
+        }
+    }
+
+    private static List<EntryChange> Compare(IReadOnlyList<SnapshotEntry> baseline, IReadOnlyList<SnapshotEntry> current, IReadOnlySet<string> volatileFields, Dictionary<string, int> before)
     {
         // Positions keyed by key alone (string keys hash fastest); the rare entry whose key another
         // kind already uses goes to the overflow table. What no current entry matched was removed.
-        var before = new Dictionary<string, int>(baseline.Count, StringComparer.Ordinal);
+        before.EnsureCapacity(baseline.Count);
         Dictionary<(string Kind, string Key), int>? overflow = null;
         for (var i = 0; i < baseline.Count; i++)
         {
@@ -41,7 +67,8 @@ public static class SnapshotDiff
             }
         }
 
-        var matched = new bool[baseline.Count];
+        var matched = ArrayPool<bool>.Shared.Rent(baseline.Count);
+        Array.Clear(matched, 0, baseline.Count);
         var changes = new List<EntryChange>();
         foreach (var entry in current)
         {
@@ -66,8 +93,10 @@ public static class SnapshotDiff
             }
         }
 
+        ArrayPool<bool>.Shared.Return(matched);
         return changes;
     }
+
 
     private static bool Find(
         Dictionary<string, int> before, Dictionary<(string Kind, string Key), int>? overflow, IReadOnlyList<SnapshotEntry> baseline, SnapshotEntry entry, out int position) =>
@@ -79,6 +108,11 @@ public static class SnapshotDiff
     {
         var old = before is null ? null : Concrete(before.Fields);
         var now = after is null ? null : Concrete(after.Fields);
+        if (old is not null && now is not null && SameInOrder(old, now, volatileFields))
+        {
+            return null;
+        }
+
         List<FieldChange>? changes = null;
         var shared = 0;
         if (now is not null)
@@ -111,6 +145,32 @@ public static class SnapshotDiff
         }
 
         return changes;
+    }
+
+    /// <summary>
+    /// The common case, cheaply: the same field names in the same order (one collector wrote both) and
+    /// equal values but for volatile fields — no name is hashed. False means "look closer", not "changed".
+    /// </summary>
+    private static bool SameInOrder(Dictionary<string, string?> old, Dictionary<string, string?> now, IReadOnlySet<string> volatileFields)
+    {
+        if (old.Count != now.Count)
+        {
+            return false;
+        }
+
+        using var was = old.GetEnumerator();
+        foreach (var (name, value) in now)
+        {
+            was.MoveNext();
+            var (oldName, oldValue) = was.Current;
+            if (!string.Equals(name, oldName, StringComparison.Ordinal)
+                || (!string.Equals(Normal(value), Normal(oldValue), StringComparison.Ordinal) && !volatileFields.Contains(name)))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>
