@@ -32,13 +32,13 @@ public static class SnapshotDiff
     private const int ReusedTableLimit = 250_000;
 
     [ThreadStatic]
-    private static Dictionary<string, int>? t_table;
+    private static Dictionary<string, int>? s_threadTable;
 
     public static List<EntryChange> Compare(IReadOnlyList<SnapshotEntry> baseline, IReadOnlyList<SnapshotEntry> current, IReadOnlySet<string> volatileFields)
     {
         var reuse = baseline.Count <= ReusedTableLimit;
-        var before = reuse ? t_table ??= new Dictionary<string, int>(StringComparer.Ordinal) : new Dictionary<string, int>(baseline.Count, StringComparer.Ordinal);
-        t_table = null; // a nested call on this thread (none today) would get a table of its own
+        var before = reuse ? s_threadTable ??= new Dictionary<string, int>(StringComparer.Ordinal) : new Dictionary<string, int>(baseline.Count, StringComparer.Ordinal);
+        s_threadTable = null; // a nested call on this thread (none today) would get a table of its own
         try
         {
             return Compare(baseline, current, volatileFields, before);
@@ -48,7 +48,7 @@ public static class SnapshotDiff
             if (reuse)
             {
                 before.Clear();
-                t_table = before;
+                s_threadTable = before;
             }
         }
     }
