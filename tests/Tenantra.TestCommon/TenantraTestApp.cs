@@ -63,6 +63,8 @@ public sealed class TenantraTestApp : IAsyncDisposable
 
         var all = database.Settings();
         all["Tenantra:Workers:Enabled"] = "false";
+        // Tests judge drift as soon as a snapshot is stored.
+        all["Tenantra:Integrity:EvaluationDelaySeconds"] = "0";
         all["Tenantra:Identity:PasswordIterations"] = "1000";
         all["Tenantra:RateLimits:RequestsPerMinute"] = "100000";
         all["Tenantra:RateLimits:SignInPerMinute"] = "100000";

@@ -13,6 +13,13 @@ public sealed class AssetState : ITenantScoped
     public Guid SnapshotId { get; set; }
     public DateTimeOffset CollectedAt { get; set; }
     public required string ContentHash { get; set; }
+
+    /// <summary>
+    /// Hash of what drift detection compares in this state (its category's policy applied: ignored
+    /// kinds and volatile fields left out), or null for a category it does not cover. A new snapshot
+    /// with the same value needs no evaluation.
+    /// </summary>
+    public string? EvaluatedHash { get; set; }
     public int EntryCount { get; set; }
     public required string EntriesJson { get; set; }
 }

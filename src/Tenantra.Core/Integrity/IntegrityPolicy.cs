@@ -20,6 +20,23 @@ public sealed class IntegrityPolicy
 
     public bool Evaluates(SnapshotEntry entry) => !IgnoredKinds.Contains(entry.Kind);
 
+    /// <summary>
+    /// Hash of what drift detection compares in <paramref name="entries"/>: their content hash when the
+    /// policy ignores nothing, else the hash of the evaluated entries without their volatile fields
+    /// (watched entries keep theirs). Equal hashes, no drift to look for.
+    /// </summary>
+    public string EvaluatedHash(IReadOnlyList<SnapshotEntry> entries, string contentHash)
+    {
+        if (IgnoredKinds.Count == 0 && VolatileFields.Count == 0)
+        {
+            return contentHash;
+        }
+
+        return SnapshotContent.Hash(entries.Where(Evaluates).Select(e => VolatileFields.Count == 0 || Watches(e) || !e.Fields.Keys.Any(VolatileFields.Contains)
+            ? e
+            : e with { Fields = e.Fields.Where(f => !VolatileFields.Contains(f.Key)).ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal) }));
+    }
+
     public bool Watches(SnapshotEntry entry) => WatchedEntries.Contains((entry.Kind, entry.Key));
 }
 

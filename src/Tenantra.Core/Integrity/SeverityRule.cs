@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Tenantra.Agent.Contracts;
 using Tenantra.Core.Notifications;
@@ -48,9 +49,31 @@ public sealed class CompiledRule
 
     public SeverityRule Rule { get; }
 
+    /// <summary>Patterns compiled so far (building a non-backtracking matcher costs milliseconds; every evaluation uses the same few).</summary>
+    private static readonly ConcurrentDictionary<string, Regex> s_compiled = new(StringComparer.Ordinal);
+    private const int MaxCompiled = 10_000;
+
     /// <exception cref="ArgumentException">The pattern is not a valid regular expression for the non-backtracking engine.</exception>
-    public static Regex? Compile(string? pattern) =>
-        string.IsNullOrEmpty(pattern) ? null : new Regex(pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+    public static Regex? Compile(string? pattern)
+    {
+        if (string.IsNullOrEmpty(pattern))
+        {
+            return null;
+        }
+
+        if (s_compiled.TryGetValue(pattern, out var known))
+        {
+            return known;
+        }
+
+        var regex = new Regex(pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+        if (s_compiled.Count < MaxCompiled)
+        {
+            s_compiled.TryAdd(pattern, regex);
+        }
+
+        return regex;
+    }
 
     public bool Applies(ChangeContext context)
     {

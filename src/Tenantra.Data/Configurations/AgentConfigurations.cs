@@ -80,6 +80,7 @@ internal sealed class AssetStateConfiguration : IEntityTypeConfiguration<AssetSt
         builder.HasKey(s => new { s.TenantId, s.AssetId, s.Category });
         builder.Property(s => s.Category).HasMaxLength(32);
         builder.Property(s => s.ContentHash).HasMaxLength(64);
+        builder.Property(s => s.EvaluatedHash).HasMaxLength(64);
     }
 }
 

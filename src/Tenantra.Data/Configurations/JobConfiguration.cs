@@ -16,6 +16,7 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         builder.Property(j => j.LastError).HasMaxLength(2000);
         // The claim's scan: due pending jobs and expired leases, in order.
         builder.HasIndex(j => new { j.Status, j.RunAfter });
-        builder.HasIndex(j => j.TenantId);
+        // A tenant's jobs, and whether one of a kind is already waiting (coalesced work such as drift evaluations).
+        builder.HasIndex(j => new { j.TenantId, j.Kind, j.Status });
     }
 }

@@ -5,7 +5,9 @@ namespace Tenantra.Data.Migrations;
 
 /// <summary>
 /// Baselines and drift: baselines per asset and category and golden ones per group or tenant,
-/// integrity events with their comments, and the tenant's suppressions and severity rules. All tenant-scoped.
+/// integrity events with their comments, and the tenant's suppressions and severity rules. All
+/// tenant-scoped. Current states remember the hash of what drift detection compares; jobs get an
+/// index to find one of a kind already waiting (evaluations are coalesced).
 /// </summary>
 [DbContext(typeof(TenantraDbContext))]
 [Migration("202611220007_Integrity")]
@@ -14,6 +16,9 @@ public sealed class M0007Integrity : Migration
     protected override void Up(MigrationBuilder migrationBuilder)
     {
         var ts = migrationBuilder.TimestampType();
+        migrationBuilder.AddColumn<string>("evaluated_hash", "asset_states", maxLength: 64, nullable: true);
+        migrationBuilder.DropIndex("ix_jobs_tenant_id", "jobs");
+        migrationBuilder.CreateIndex("ix_jobs_tenant_id_kind_status", "jobs", ["tenant_id", "kind", "status"]);
         migrationBuilder.CreateTable(
             name: "integrity_baselines",
             columns: table => new

@@ -21,7 +21,7 @@ namespace Tenantra.Server.Agents;
 /// of the category is already current — and marks the asset seen, in the same save. Nothing is
 /// written for a rejected upload.
 /// </summary>
-public sealed class SnapshotIngestion(TenantraDbContext db, PayloadKeyRing keys, JobQueue jobs, BaselineStore baselines, TimeProvider clock)
+public sealed class SnapshotIngestion(TenantraDbContext db, PayloadKeyRing keys, JobQueue jobs, BaselineStore baselines, IntegrityOptions integrity, TimeProvider clock)
 {
     public abstract record Result;
 
@@ -104,25 +104,27 @@ public sealed class SnapshotIngestion(TenantraDbContext db, PayloadKeyRing keys,
         // Only the current state's time and hash are read: its entries (hundreds of KB) are replaced, never looked at.
         var current = await db.AssetStates
             .Where(s => s.AssetId == asset.Id && s.Category == snapshot.Category)
-            .Select(s => new { s.CollectedAt, s.ContentHash })
+            .Select(s => new { s.CollectedAt, s.EvaluatedHash })
             .SingleOrDefaultAsync(cancellationToken);
         var currentCollectedAt = current?.CollectedAt;
         // Snapshots buffered offline may arrive after newer ones: only a newer one becomes current.
         if (currentCollectedAt is null || snapshot.CollectedAt >= currentCollectedAt)
         {
             var entriesJson = JsonSerializer.Serialize(snapshot.Entries, AgentJsonContext.Default.IReadOnlyListSnapshotEntry);
-            if (IntegrityPolicies.Covers(snapshot.Category))
+            var policy = IntegrityPolicies.For(snapshot.Category);
+            var evaluatedHash = policy?.EvaluatedHash(snapshot.Entries, contentHash);
+            if (policy is not null)
             {
                 // The first snapshot of a category is its baseline, made here so no later snapshot can take its
-                // place before the evaluation runs; drift is judged whenever the content changes.
+                // place before the evaluation runs; drift is judged whenever what it compares changes.
                 if (current is null && await baselines.FindAsync(asset.TenantId, asset.Id, snapshot.Category, cancellationToken) is null)
                 {
                     await baselines.AddFirstAsync(asset, snapshot.Category, snapshot.SnapshotId, entriesJson, snapshot.Entries.Count, now, cancellationToken);
                 }
 
-                if (current?.ContentHash != contentHash)
+                if (current?.EvaluatedHash != evaluatedHash)
                 {
-                    DriftEvaluator.Enqueue(jobs, asset.TenantId, asset.Id, snapshot.Category);
+                    await DriftEvaluator.EnqueueCoalescedAsync(jobs, integrity, now, asset.TenantId, asset.Id, snapshot.Category, cancellationToken);
                 }
             }
 
@@ -134,6 +136,7 @@ public sealed class SnapshotIngestion(TenantraDbContext db, PayloadKeyRing keys,
                 SnapshotId = snapshot.SnapshotId,
                 CollectedAt = snapshot.CollectedAt,
                 ContentHash = contentHash,
+                EvaluatedHash = evaluatedHash,
                 EntryCount = snapshot.Entries.Count,
                 EntriesJson = entriesJson,
             };

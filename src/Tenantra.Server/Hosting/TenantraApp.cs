@@ -113,7 +113,7 @@ public static class TenantraApp
         services.AddJobHandler<ExportJobHandler>(ExportJobHandler.Kind);
         services.AddExportDataset<AuditRecordsExport>(AuditRecordsExport.DatasetKey);
         services.AddTenantraNotifications(configuration);
-        services.AddTenantraIntegrity();
+        services.AddTenantraIntegrity(configuration);
         services.AddSingleton<Bootstrapper>();
         services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
         if (configuration.GetValue("Tenantra:Workers:Enabled", true))

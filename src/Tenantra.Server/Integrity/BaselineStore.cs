@@ -84,28 +84,29 @@ public sealed class BaselineStore(TenantraDbContext db)
         (JsonSerializer.Deserialize<string[][]>(baseline.ExcludedJson) ?? []).Where(p => p.Length == 2).Select(p => (p[0], p[1])).ToHashSet();
 
     /// <summary>
-    /// Folds one approved change into the asset's baseline: the entry as it is now replaces or joins
-    /// the baseline, or leaves it when it was removed. A follower of a golden baseline records it as an override.
+    /// Folds approved changes into the asset's baseline: each entry as it is now replaces or joins the
+    /// baseline, or leaves it when it was removed (null fields). A follower of a golden baseline records
+    /// them as overrides. One revision for all of them.
     /// </summary>
-    public static void Fold(IntegrityBaseline baseline, string kind, string key, IReadOnlyDictionary<string, string?>? after)
+    public static void Fold(IntegrityBaseline baseline, IReadOnlyCollection<(string Kind, string Key, IReadOnlyDictionary<string, string?>? After)> changes)
     {
+        var changed = changes.Select(c => (c.Kind, c.Key)).ToHashSet();
         var entries = Parse(baseline.EntriesJson);
-        entries.RemoveAll(e => e.Kind == kind && e.Key == key);
-        if (after is not null)
-        {
-            entries.Add(new SnapshotEntry(kind, key, after));
-        }
-
+        entries.RemoveAll(e => changed.Contains((e.Kind, e.Key)));
+        entries.AddRange(changes.Where(c => c.After is not null).Select(c => new SnapshotEntry(c.Kind, c.Key, c.After!)));
         if (baseline.FollowsGolden)
         {
             var excluded = Excluded(baseline);
-            if (after is null)
+            foreach (var (kind, key, after) in changes)
             {
-                excluded.Add((kind, key));
-            }
-            else
-            {
-                excluded.Remove((kind, key));
+                if (after is null)
+                {
+                    excluded.Add((kind, key));
+                }
+                else
+                {
+                    excluded.Remove((kind, key));
+                }
             }
 
             baseline.ExcludedJson = JsonSerializer.Serialize(excluded.Select(p => new[] { p.Kind, p.Key }));

@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Tenantra.Agent.Contracts;
 using Tenantra.Core.Agents;
 using Tenantra.Core.Integrity;
 using Tenantra.Core.Notifications;
@@ -26,9 +28,16 @@ public sealed class DriftEvaluator(TenantraDbContext db, BaselineStore baselines
 
     public sealed record Payload(Guid AssetId, string Category);
 
-    /// <summary>Stages an evaluation of <paramref name="category"/> on <paramref name="assetId"/> in the caller's transaction.</summary>
+    /// <summary>Stages an evaluation of <paramref name="category"/> on <paramref name="assetId"/> in the caller's transaction, to run at once (a baseline changed).</summary>
     public static void Enqueue(JobQueue jobs, Guid tenantId, Guid assetId, string category) =>
         jobs.Enqueue(Kind, tenantId, new Payload(assetId, category));
+
+    /// <summary>
+    /// Stages an evaluation after new content arrived, <see cref="IntegrityOptions.EvaluationDelaySeconds"/>
+    /// from now, unless one is already waiting: a burst of uploads is judged once, on the latest state.
+    /// </summary>
+    public static Task EnqueueCoalescedAsync(JobQueue jobs, IntegrityOptions options, DateTimeOffset now, Guid tenantId, Guid assetId, string category, CancellationToken cancellationToken) =>
+        jobs.EnqueueUnlessWaitingAsync(Kind, tenantId, new Payload(assetId, category), now.AddSeconds(options.EvaluationDelaySeconds), cancellationToken);
 
     public async Task<string?> RunAsync(JobRun run, CancellationToken cancellationToken)
     {
@@ -56,14 +65,60 @@ public sealed class DriftEvaluator(TenantraDbContext db, BaselineStore baselines
             }
         }
 
-        var expected = await baselines.EffectiveAsync(asset, own, cancellationToken) ?? [];
-        var suppressions = new Suppressions(
-            await db.IntegritySuppressions.Where(s => s.TenantId == tenantId && (s.AssetId == null || s.AssetId == assetId)).ToListAsync(cancellationToken), assetId, category);
-        var rules = SeverityRuleSet.For(await db.IntegrityRules.Where(r => r.TenantId == tenantId).ToListAsync(cancellationToken));
-        var findings = DriftEvaluation.Evaluate(policy, expected, current, suppressions, rules);
+        var findings = await FindingsAsync(asset, policy, own, current, cancellationToken);
         var (opened, updated, reverted) = await ReconcileAsync(asset, state, findings, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return JsonSerializer.Serialize(new { findings = findings.Count, opened, updated, reverted });
+    }
+
+    /// <summary>The judged differences between <paramref name="current"/> and what the asset is expected to have, suppressions applied.</summary>
+    public async Task<List<DriftFinding>> FindingsAsync(Asset asset, IntegrityPolicy policy, IntegrityBaseline own, IReadOnlyList<SnapshotEntry> current, CancellationToken cancellationToken)
+    {
+        var expected = await baselines.EffectiveAsync(asset, own, cancellationToken) ?? [];
+        var suppressions = new Suppressions(
+            await db.IntegritySuppressions.Where(s => s.TenantId == asset.TenantId && (s.AssetId == null || s.AssetId == asset.Id)).ToListAsync(cancellationToken), asset.Id, policy.Category);
+        var rules = SeverityRuleSet.For(await db.IntegrityRules.Where(r => r.TenantId == asset.TenantId).ToListAsync(cancellationToken));
+        return DriftEvaluation.Evaluate(policy, expected, current, suppressions, rules);
+    }
+
+    /// <summary>
+    /// More than this many changes below high in one category of one asset (an upgrade, a reimage, a
+    /// wrong baseline) make one "many changes" event instead of an event each; high and critical
+    /// changes always get their own.
+    /// </summary>
+    public const int MaxEntryEvents = 50;
+
+    /// <summary>The kind and key of the one event that stands for many changes below high.</summary>
+    public const string ManyChangesKind = "many-changes";
+
+    public const string ManyChangesKey = "(many entries)";
+
+    /// <summary>Whether a finding is covered by the "many changes" event when there is one.</summary>
+    public static bool IsBulk(DriftFinding finding) => finding.Severity < NotificationSeverity.High;
+
+    /// <summary>The findings that get events of their own, and the one that stands for the rest (or null).</summary>
+    public static (List<DriftFinding> Own, DriftFinding? Many, List<DriftFinding> Covered) Split(List<DriftFinding> findings)
+    {
+        var bulk = findings.Where(IsBulk).ToList();
+        if (bulk.Count <= MaxEntryEvents)
+        {
+            return (findings, null, []);
+        }
+
+        int Count(EntryChangeKind kind) => bulk.Count(f => f.Change.Change == kind);
+        var summary = new EntryChange(EntryChangeKind.Modified, ManyChangesKind, ManyChangesKey,
+        [
+            new FieldChange("added", null, Count(EntryChangeKind.Added).ToString(CultureInfo.InvariantCulture)),
+            new FieldChange("removed", null, Count(EntryChangeKind.Removed).ToString(CultureInfo.InvariantCulture)),
+            new FieldChange("modified", null, Count(EntryChangeKind.Modified).ToString(CultureInfo.InvariantCulture)),
+            new FieldChange("fingerprint", null, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', bulk.Select(f => Fingerprint(f.Change)).Order(StringComparer.Ordinal)))))),
+        ]);
+        // The entry it stands for lists the first twenty changes; the diff viewer has them all.
+        var sample = bulk.Take(20).Select((f, i) => (f, i)).ToDictionary(
+            x => $"change {x.i + 1:D2}", x => (string?)$"{x.f.Change.Change.ToString().ToLowerInvariant()} {x.f.Change.Kind} {x.f.Change.Key}");
+        var many = new DriftFinding(summary, null, new SnapshotEntry(ManyChangesKind, ManyChangesKey, sample),
+            bulk.Max(f => f.Severity), [.. bulk.SelectMany(f => f.RuleKeys).Distinct().Take(10)]);
+        return ([.. findings.Where(f => !IsBulk(f))], many, bulk);
     }
 
     private async Task<(int Opened, int Updated, int Reverted)> ReconcileAsync(
@@ -78,7 +133,14 @@ public sealed class DriftEvaluator(TenantraDbContext db, BaselineStore baselines
                 && e.Status == IntegrityEventStatus.Resolved && e.Resolution != Resolutions.Reverted)
             .Select(e => e.Fingerprint).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
         int opened = 0, updated = 0;
-        foreach (var finding in findings)
+        var (own, many, covered) = Split(findings);
+        foreach (var finding in covered)
+        {
+            // Drift the "many changes" event stands for keeps the event it has (if any) as it is.
+            active.Remove((finding.Change.Kind, finding.Change.Key));
+        }
+
+        foreach (var finding in many is null ? own : [.. own, many])
         {
             var fingerprint = Fingerprint(finding.Change);
             if (active.Remove((finding.Change.Kind, finding.Change.Key), out var existing))

@@ -91,6 +91,16 @@ public static class IntegrityEventEndpoints
             Fields(e.BeforeJson), Fields(e.AfterJson), rules, e.SnapshotId, e.LastSnapshotId, comments);
     }
 
+    /// <summary>What a "many changes" event stands for now: the changes below high between the current state and the baseline.</summary>
+    private static async Task<List<(string Kind, string Key, IReadOnlyDictionary<string, string?>? After)>> ManyChangesAsync(TenantraDbContext db, DriftEvaluator evaluator, IntegrityEvent e)
+    {
+        var asset = await db.Assets.SingleAsync(a => a.TenantId == e.TenantId && a.Id == e.AssetId);
+        var state = await db.AssetStates.SingleAsync(s => s.TenantId == e.TenantId && s.AssetId == e.AssetId && s.Category == e.Category);
+        var own = await db.IntegrityBaselines.SingleAsync(b => b.TenantId == e.TenantId && b.Scope == IntegrityBaseline.AssetScope(e.AssetId) && b.Category == e.Category);
+        var findings = await evaluator.FindingsAsync(asset, IntegrityPolicies.For(e.Category)!, own, BaselineStore.Parse(state.EntriesJson), CancellationToken.None);
+        return [.. findings.Where(DriftEvaluator.IsBulk).Select(f => (f.Change.Kind, f.Change.Key, f.Change.Change == EntryChangeKind.Removed ? null : f.After?.Fields))];
+    }
+
     internal static List<FieldChange> FieldChanges(string json) => JsonSerializer.Deserialize<List<FieldChange>>(json, IntegrityJson.Options) ?? [];
 
     internal static Dictionary<string, string?>? Fields(string? json) =>
@@ -163,8 +173,8 @@ public static class IntegrityEventEndpoints
     }
 
     private static async Task<Results<Ok<IntegrityEventDetail>, ProblemHttpResult, ValidationProblem>> Approve(
-        Guid tenantId, Guid integrityEventId, ApproveDriftRequest request, TenantraDbContext db, BaselineStore baselines, JobQueue jobs, Caller caller,
-        AuditWriter audit, TimeProvider clock)
+        Guid tenantId, Guid integrityEventId, ApproveDriftRequest request, TenantraDbContext db, BaselineStore baselines, DriftEvaluator evaluator, JobQueue jobs,
+        Caller caller, AuditWriter audit, TimeProvider clock)
     {
         if (await db.IntegrityEvents.AsTracking().SingleOrDefaultAsync(e => e.TenantId == tenantId && e.Id == integrityEventId) is not { } e)
         {
@@ -184,7 +194,10 @@ public static class IntegrityEventEndpoints
         var now = clock.GetUtcNow();
         var author = await AuthorAsync(db, caller);
         var revision = baseline.Revision;
-        BaselineStore.Fold(baseline, e.Kind, e.EntryKey, e.Change == EntryChangeKind.Removed ? null : Fields(e.AfterJson));
+        var changes = e.Kind == DriftEvaluator.ManyChangesKind
+            ? await ManyChangesAsync(db, evaluator, e)
+            : [(e.Kind, e.EntryKey, e.Change == EntryChangeKind.Removed ? null : Fields(e.AfterJson))];
+        BaselineStore.Fold(baseline, changes);
         baseline.UpdatedAt = now;
         baseline.UpdatedBy = caller.UserIdOrNull;
         baseline.Comment = request.Comment!.Trim();
@@ -195,7 +208,7 @@ public static class IntegrityEventEndpoints
         AddComment(db, e, author, "approved", baseline.Comment, now);
         DriftEvaluator.Enqueue(jobs, tenantId, e.AssetId, e.Category);
         await audit.StageAsync(tenantId, new AuditEvent("integrity-baseline.drift-approved", "integrity-event", e.Id,
-            Before: new { revision }, After: new { baseline.Revision, e.Kind, e.EntryKey, Change = e.Change.ToString(), baseline.Comment }));
+            Before: new { revision }, After: new { baseline.Revision, e.Kind, e.EntryKey, Change = e.Change.ToString(), Entries = changes.Count, baseline.Comment }));
         await db.SaveChangesAsync();
         return TypedResults.Ok(await DetailAsync(db, e));
     }

@@ -156,6 +156,34 @@ public sealed class BaselineAndTriageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Many_changes_below_high_make_one_event_high_ones_stay_their_own_and_approving_it_folds_them_all()
+    {
+        var (tenant, admin, agent) = await AgentTestSupport.EnrolledAgentAsync(_data, _app);
+        var units = Enumerable.Range(0, 60).Select(i => Unit($"app-{i:D2}.service", $"/opt/app/bin/app-{i} --v1")).ToArray();
+        await UploadAsync(agent, units);
+        var upgraded = Enumerable.Range(0, 60).Select(i => Unit($"app-{i:D2}.service", $"/opt/app/bin/app-{i} --v2"));
+        await UploadAsync(agent, [.. upgraded, Unit("kworker.service", "/dev/shm/kworker")]);
+        await _app.EvaluateDriftAsync(tenant);
+
+        var events = (await EventsAsync(admin, tenant)).ToDictionary(e => e.GetProperty("entryKey").GetString()!);
+        Assert.Equal(["(many entries)", "kworker.service"], events.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("high", events["kworker.service"].GetProperty("severity").GetString());
+        var many = events["(many entries)"];
+        Assert.Equal(("many-changes", "low"), (many.GetProperty("kind").GetString(), many.GetProperty("severity").GetString()));
+        var detail = await ResponseAssert.ReadAsync(await admin.GetAsync($"/api/v1/tenants/{tenant}/integrity/events/{many.GetProperty("id").GetGuid()}"), HttpStatusCode.OK);
+        Assert.Equal(["0", "0", "60"], detail.GetProperty("fields").EnumerateArray().Take(3).Select(f => f.GetProperty("after").GetString()));
+
+        await ResponseAssert.ReadAsync(await admin.PostAsJsonAsync($"/api/v1/tenants/{tenant}/integrity/events/{many.GetProperty("id").GetGuid()}/approve", new { comment = "App v2 rollout" }), HttpStatusCode.OK);
+        await _app.EvaluateDriftAsync(tenant);
+
+        var after = (await EventsAsync(admin, tenant)).ToDictionary(e => e.GetProperty("entryKey").GetString()!);
+        Assert.Equal(("approved", "open"), (after["(many entries)"].GetProperty("status").GetString(), after["kworker.service"].GetProperty("status").GetString()));
+        Assert.Equal(2, after.Count);
+        var diff = await ResponseAssert.ReadAsync(await admin.GetAsync($"/api/v1/tenants/{tenant}/assets/{agent.AgentId}/diff/services"), HttpStatusCode.OK);
+        Assert.Equal(["kworker.service"], diff.GetProperty("entries").GetProperty("items").EnumerateArray().Select(e => e.GetProperty("key").GetString()));
+    }
+
+    [Fact]
     public async Task Bad_rules_and_triage_steps_get_field_errors_and_change_nothing()
     {
         var (tenant, admin, agent) = await AgentTestSupport.EnrolledAgentAsync(_data, _app);

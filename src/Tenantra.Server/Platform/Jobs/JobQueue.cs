@@ -35,6 +35,24 @@ public sealed class JobQueue(TenantraDbContext db, TimeProvider clock)
     }
 
     /// <summary>
+    /// Stages a job unless one of the same kind, tenant and payload is still waiting to start (its run
+    /// will see the newer state too): work that only needs doing once for a burst of changes.
+    /// Concurrent callers may both stage one; handlers are safe to run again.
+    /// </summary>
+    public async Task<bool> EnqueueUnlessWaitingAsync(string kind, Guid tenantId, object payload, DateTimeOffset runAfter, CancellationToken cancellationToken)
+    {
+        var text = JsonSerializer.Serialize(payload, payload.GetType(), PayloadJson);
+        if (await db.Jobs.AnyAsync(j => j.TenantId == tenantId && j.Kind == kind && j.Status == JobStatus.Pending && j.Payload == text, cancellationToken)
+            || db.Jobs.Local.Any(j => j.TenantId == tenantId && j.Kind == kind && j.Status == JobStatus.Pending && j.Payload == text))
+        {
+            return false;
+        }
+
+        Enqueue(kind, tenantId, payload, runAfter);
+        return true;
+    }
+
+    /// <summary>
     /// Marks jobs done whose work the caller has just done itself (a handler that handles a batch),
     /// in the caller's transaction. Only jobs still pending: one a worker is already running finishes
     /// there (handlers are safe to run again).
