@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using Tenantra.Server.Exports;
 
@@ -151,7 +153,31 @@ internal static class ExportTestSupport
         return records;
     }
 
-    /// <summary>Runs a command-line tool to completion (30 s at most) and returns its exit code and output.</summary>
+    /// <summary>
+    /// Requests an export of <paramref name="dataset"/> through the API, waits for the job worker to
+    /// finish it (the app must run workers) and downloads the file.
+    /// </summary>
+    public static async Task<byte[]> ExportAsync(HttpClient client, Guid tenant, string dataset, string format, object filters)
+    {
+        var created = await client.PostAsJsonAsync($"/api/v1/tenants/{tenant}/exports", new { dataset, format, filters }).ReadAsync(HttpStatusCode.Accepted);
+        var id = created.GetProperty("id").GetString();
+        for (var i = 0; i < 2400; i++)
+        {
+            var export = await client.GetAsync($"/api/v1/tenants/{tenant}/exports/{id}").ReadAsync(HttpStatusCode.OK);
+            switch (export.GetProperty("status").GetString())
+            {
+                case "ready":
+                    return await client.GetByteArrayAsync($"/api/v1/tenants/{tenant}/exports/{id}/file");
+                case "failed":
+                    throw new Xunit.Sdk.XunitException($"The export failed: {export.GetProperty("error")}");
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("The export did not finish.");
+    }
+
     /// <summary>A PDF's text as pdftotext (poppler-utils) lays it out.</summary>
     public static async Task<string> PdfTextAsync(string pdfPath)
     {
@@ -160,6 +186,7 @@ internal static class ExportTestSupport
         return stdout;
     }
 
+    /// <summary>Runs a command-line tool to completion (30 s at most) and returns its exit code and output.</summary>
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string tool, string? workingDirectory, params string[] arguments)
     {
         var start = new ProcessStartInfo(tool)

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -51,27 +50,6 @@ public sealed partial class NotificationLedgerExportTests
         return (harness, tenant, admin);
     }
 
-    private static async Task<byte[]> ExportAsync(HttpClient admin, Guid tenant, string format, object filters)
-    {
-        var created = await admin.PostAsJsonAsync($"/api/v1/tenants/{tenant}/exports", new { dataset = "notification-ledger", format, filters }).ReadAsync(HttpStatusCode.Accepted);
-        var id = created.GetProperty("id").GetString();
-        for (var i = 0; i < 2400; i++)
-        {
-            var export = await admin.GetAsync($"/api/v1/tenants/{tenant}/exports/{id}").ReadAsync(HttpStatusCode.OK);
-            switch (export.GetProperty("status").GetString())
-            {
-                case "ready":
-                    return await admin.GetByteArrayAsync($"/api/v1/tenants/{tenant}/exports/{id}/file");
-                case "failed":
-                    throw new Xunit.Sdk.XunitException($"The export failed: {export.GetProperty("error")}");
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException("The export did not finish.");
-    }
-
     [Fact]
     public async Task A_pdf_of_ten_thousand_attempts_holds_every_row_and_the_right_totals()
     {
@@ -79,7 +57,7 @@ public sealed partial class NotificationLedgerExportTests
         await using var _ = harness;
         using var __ = admin;
 
-        var pdf = await ExportAsync(admin, tenant, "pdf", new { });
+        var pdf = await ExportTestSupport.ExportAsync(admin, tenant, "notification-ledger", "pdf", new { });
         var path = Path.Combine(harness.App.Database.Directory, "ledger.pdf");
         await File.WriteAllBytesAsync(path, pdf);
         var text = await ExportTestSupport.PdfTextAsync(path);
@@ -107,7 +85,7 @@ public sealed partial class NotificationLedgerExportTests
         await using var _ = harness;
         using var __ = admin;
 
-        var csv = System.Text.Encoding.UTF8.GetString(await ExportAsync(admin, tenant, "csv", new { outcome = "dead", channel = "webhook" })).TrimStart((char)0xFEFF);
+        var csv = System.Text.Encoding.UTF8.GetString(await ExportTestSupport.ExportAsync(admin, tenant, "notification-ledger", "csv", new { outcome = "dead", channel = "webhook" })).TrimStart((char)0xFEFF);
         var rows = ExportTestSupport.ParseCsv(csv);
         var expected = Enumerable.Range(0, Attempts).Where(i => OutcomeOf(i) == AttemptOutcome.Dead && ChannelOf(i) == NotificationChannel.Webhook).Select(i => $"r{i:D5}").ToList();
         Assert.Equal(["Attempted at (UTC)", "Event type", "Event", "Channel", "Recipient", "Attempt", "Outcome", "Response", "Event id", "Delivery id"], rows[0]);
