@@ -36,6 +36,8 @@ export async function startServer(engine: keyof typeof ports, postgres?: { owner
     Tenantra__DataDirectory: dataDirectory,
     // Every spec signs in from 127.0.0.1; the production limit (20 a minute per address) would refuse the suite.
     Tenantra__RateLimits__SignInPerMinute: "1000",
+    // Drift is judged 60 s after an upload by default (bursts coalesce); the integrity spec need not wait that long.
+    Tenantra__Integrity__EvaluationDelaySeconds: "2",
     DOTNET_NOLOGO: "1",
     ASPNETCORE_ENVIRONMENT: "Production",
   };
