@@ -53,6 +53,28 @@ public sealed class IntegrityBaseline : ITenantScoped
 
     public bool IsGolden => AssetId is null;
 
+    /// <summary>Makes this asset baseline follow the golden one of its group or tenant, with no overrides yet.</summary>
+    public void FollowGolden()
+    {
+        FollowsGolden = true;
+        EntriesJson = "[]";
+        ExcludedJson = "[]";
+        EntryCount = 0;
+        SourceSnapshotId = null;
+        Origin = BaselineOrigin.Golden;
+    }
+
+    /// <summary>Makes <paramref name="entriesJson"/> the whole of this baseline (no longer following a golden one).</summary>
+    public void Keep(string entriesJson, int entryCount, BaselineOrigin origin, Guid? sourceSnapshotId)
+    {
+        FollowsGolden = false;
+        EntriesJson = entriesJson;
+        ExcludedJson = "[]";
+        EntryCount = entryCount;
+        Origin = origin;
+        SourceSnapshotId = sourceSnapshotId;
+    }
+
     public static string AssetScope(Guid assetId) => $"asset:{assetId:N}";
 
     public static string GoldenScope(Guid? groupId) => groupId is { } id ? $"group:{id:N}" : "tenant";

@@ -208,20 +208,9 @@ public static class BaselineEndpoints
             return Problems.Field("snapshotId", "is not a stored snapshot of this asset and category.");
         }
 
-        var baseline = await baselines.FindAsync(tenantId, assetId, category);
-        var before = baseline is null ? null : new { baseline.Revision, baseline.Origin, baseline.SourceSnapshotId, baseline.FollowsGolden };
-        if (baseline is null)
-        {
-            baseline = new IntegrityBaseline { TenantId = tenantId, Scope = IntegrityBaseline.AssetScope(assetId), AssetId = assetId, Category = category, EntriesJson = "[]", Revision = 0 };
-            db.IntegrityBaselines.Add(baseline);
-        }
-
-        baseline.FollowsGolden = false;
-        baseline.ExcludedJson = "[]";
-        baseline.EntriesJson = BaselineStore.Serialize(snapshot.Entries);
-        baseline.EntryCount = snapshot.Entries.Count;
-        baseline.Origin = BaselineOrigin.Pinned;
-        baseline.SourceSnapshotId = request.SnapshotId;
+        var baseline = await baselines.FindOrAddAsync(tenantId, assetId, category);
+        var before = new { baseline.Revision, baseline.Origin, baseline.SourceSnapshotId, baseline.FollowsGolden };
+        baseline.Keep(BaselineStore.Serialize(snapshot.Entries), snapshot.Entries.Count, BaselineOrigin.Pinned, request.SnapshotId);
         Touch(baseline, caller, request.Comment!, clock);
         DriftEvaluator.Enqueue(jobs, tenantId, assetId, category);
         await audit.StageAsync(tenantId, new AuditEvent("integrity-baseline.pinned", "asset", assetId,
@@ -252,18 +241,8 @@ public static class BaselineEndpoints
                 return Problems.Field("follow", "There is no golden baseline for this category in the asset's group or the tenant.");
             }
 
-            if (baseline is null)
-            {
-                baseline = new IntegrityBaseline { TenantId = tenantId, Scope = IntegrityBaseline.AssetScope(assetId), AssetId = assetId, Category = category, EntriesJson = "[]", Revision = 0 };
-                db.IntegrityBaselines.Add(baseline);
-            }
-
-            baseline.FollowsGolden = true;
-            baseline.EntriesJson = "[]";
-            baseline.ExcludedJson = "[]";
-            baseline.EntryCount = 0;
-            baseline.SourceSnapshotId = null;
-            baseline.Origin = BaselineOrigin.Golden;
+            baseline ??= baselines.Add(tenantId, assetId, category);
+            baseline.FollowGolden();
         }
         else
         {
@@ -274,11 +253,7 @@ public static class BaselineEndpoints
 
             // What it was expected to have stays expected: the merged entries become its own.
             var expected = (await baselines.EffectiveAsync(asset, baseline))!;
-            baseline.FollowsGolden = false;
-            baseline.EntriesJson = BaselineStore.Serialize(expected);
-            baseline.ExcludedJson = "[]";
-            baseline.EntryCount = expected.Count;
-            baseline.Origin = BaselineOrigin.Pinned;
+            baseline.Keep(BaselineStore.Serialize(expected), expected.Count, BaselineOrigin.Pinned, null);
         }
 
         Touch(baseline, caller, request.Comment!, clock);

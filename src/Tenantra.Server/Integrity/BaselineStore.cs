@@ -23,6 +23,22 @@ public sealed class BaselineStore(TenantraDbContext db)
         db.IntegrityBaselines.AsTracking()
             .SingleOrDefaultAsync(b => b.TenantId == tenantId && b.Scope == IntegrityBaseline.AssetScope(assetId) && b.Category == category, cancellationToken);
 
+    /// <summary>The asset's baseline of the category (tracked), or a new empty one staged for it.</summary>
+    public async Task<IntegrityBaseline> FindOrAddAsync(Guid tenantId, Guid assetId, string category, CancellationToken cancellationToken = default) =>
+        await FindAsync(tenantId, assetId, category, cancellationToken) ?? Add(tenantId, assetId, category);
+
+    /// <summary>Stages a new, empty baseline for the asset's category (revision 0: the change that fills it counts one).</summary>
+    public IntegrityBaseline Add(Guid tenantId, Guid assetId, string category) =>
+        db.IntegrityBaselines.Add(new IntegrityBaseline
+        {
+            TenantId = tenantId,
+            Scope = IntegrityBaseline.AssetScope(assetId),
+            AssetId = assetId,
+            Category = category,
+            EntriesJson = "[]",
+            Revision = 0,
+        }).Entity;
+
     /// <summary>The golden baseline an asset of <paramref name="groupId"/> follows: its group's, else the tenant's.</summary>
     public async Task<IntegrityBaseline?> GoldenForAsync(Guid tenantId, Guid? groupId, string category, CancellationToken cancellationToken = default)
     {
@@ -39,20 +55,18 @@ public sealed class BaselineStore(TenantraDbContext db)
         Asset asset, string category, Guid snapshotId, string entriesJson, int entryCount, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         var golden = await GoldenForAsync(asset.TenantId, asset.GroupId, category, cancellationToken);
-        var baseline = new IntegrityBaseline
+        var baseline = Add(asset.TenantId, asset.Id, category);
+        if (golden is null)
         {
-            TenantId = asset.TenantId,
-            Scope = IntegrityBaseline.AssetScope(asset.Id),
-            AssetId = asset.Id,
-            Category = category,
-            FollowsGolden = golden is not null,
-            Origin = golden is null ? BaselineOrigin.FirstSnapshot : BaselineOrigin.Golden,
-            EntriesJson = golden is null ? entriesJson : "[]",
-            EntryCount = golden is null ? entryCount : 0,
-            SourceSnapshotId = golden is null ? snapshotId : null,
-            UpdatedAt = now,
-        };
-        db.IntegrityBaselines.Add(baseline);
+            baseline.Keep(entriesJson, entryCount, BaselineOrigin.FirstSnapshot, snapshotId);
+        }
+        else
+        {
+            baseline.FollowGolden();
+        }
+
+        baseline.Revision = 1;
+        baseline.UpdatedAt = now;
         return baseline;
     }
 

@@ -47,7 +47,7 @@ public static class GoldenBaselineEndpoints
     }
 
     private static async Task<Results<Ok<IReadOnlyList<GoldenBaselineResponse>>, ValidationProblem>> Create(
-        Guid tenantId, CreateGoldenBaselineRequest request, TenantraDbContext db, SnapshotHistory history, JobQueue jobs, Caller caller,
+        Guid tenantId, CreateGoldenBaselineRequest request, TenantraDbContext db, BaselineStore baselines, SnapshotHistory history, JobQueue jobs, Caller caller,
         AuditWriter audit, TimeProvider clock)
     {
         var category = request.Category!;
@@ -89,18 +89,8 @@ public static class GoldenBaselineEndpoints
             var baseline = own.FirstOrDefault(b => b.AssetId == assetId);
             if (request.ApplyToAssets == true && baseline is not { FollowsGolden: true })
             {
-                if (baseline is null)
-                {
-                    baseline = new IntegrityBaseline { TenantId = tenantId, Scope = IntegrityBaseline.AssetScope(assetId), AssetId = assetId, Category = category, EntriesJson = "[]", Revision = 0 };
-                    db.IntegrityBaselines.Add(baseline);
-                }
-
-                baseline.FollowsGolden = true;
-                baseline.EntriesJson = "[]";
-                baseline.ExcludedJson = "[]";
-                baseline.EntryCount = 0;
-                baseline.SourceSnapshotId = null;
-                baseline.Origin = BaselineOrigin.Golden;
+                baseline ??= baselines.Add(tenantId, assetId, category);
+                baseline.FollowGolden();
                 BaselineEndpoints.Touch(baseline, caller, request.Comment!, clock);
             }
 
@@ -137,11 +127,7 @@ public static class GoldenBaselineEndpoints
             }
 
             var expected = (await baselines.EffectiveAsync(asset, follower))!;
-            follower.FollowsGolden = false;
-            follower.EntriesJson = BaselineStore.Serialize(expected);
-            follower.ExcludedJson = "[]";
-            follower.EntryCount = expected.Count;
-            follower.Origin = BaselineOrigin.Pinned;
+            follower.Keep(BaselineStore.Serialize(expected), expected.Count, BaselineOrigin.Pinned, follower.SourceSnapshotId);
             BaselineEndpoints.Touch(follower, caller, "The golden baseline it followed was deleted; its entries are kept as the asset's own.", clock);
             kept++;
         }
