@@ -18,8 +18,9 @@ namespace Tenantra.Server.Agents;
 /// agent: decompresses within <see cref="SnapshotSchema.MaxUncompressedBytes"/> (a gzip bomb stops
 /// there), parses strictly, validates every limit, then stores it once — the encrypted payload as
 /// history and the entries as the asset's current state for that category, unless a newer snapshot
-/// of the category is already current — and marks the asset seen, in the same save. Nothing is
-/// written for a rejected upload.
+/// of the category is already current — and marks the asset seen, in the same save. For a category
+/// under drift detection the same save makes its first snapshot the baseline and queues an
+/// evaluation when what the category compares changed. Nothing is written for a rejected upload.
 /// </summary>
 public sealed class SnapshotIngestion(TenantraDbContext db, PayloadKeyRing keys, JobQueue jobs, BaselineStore baselines, IntegrityOptions integrity, TimeProvider clock)
 {
