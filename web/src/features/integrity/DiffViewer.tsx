@@ -3,6 +3,7 @@ import { Fragment, useState } from "react";
 import { api, type Schemas } from "../../api/client";
 import { unwrap } from "../../api/problems";
 import { Button } from "../../components/Button";
+import { OptionList } from "../../components/OptionList";
 import { formatDate } from "../../components/format";
 import { FormField, inputClass } from "../../components/FormField";
 import { EmptyState, ErrorState, Spinner } from "../../components/States";
@@ -10,7 +11,7 @@ import { useDebounced } from "../../components/useDebounced";
 import { SeverityBadge } from "../notifications/words";
 import { EntryComparison } from "./EntryComparison";
 import { integrityKey, useSnapshotHistory } from "./queries";
-import { ChangeBadge, integrityCategories, type IntegrityCategory } from "./words";
+import { categoryOptions, ChangeBadge, type IntegrityCategory } from "./words";
 
 type StatusFilter = "changed" | "all" | "added" | "removed" | "modified" | "unchanged";
 
@@ -75,44 +76,32 @@ export function DiffViewer({ tenantId, assetId, initialCategory = "services" }: 
               reset();
             }}
           >
-            {integrityCategories.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.label}
-              </option>
-            ))}
+            <OptionList options={categoryOptions} />
           </select>
         </FormField>
         <FormField label="From">
           <select className={inputClass} value={from} onChange={(e) => (setFrom(e.target.value), reset())}>
-            {sideOptions([
-              { value: "baseline", label: "Baseline" },
-              { value: "current", label: "Current state" },
-            ]).map((o) => (
-              <option key={o.value} value={o.value}>
-                {o.label}
-              </option>
-            ))}
+            <OptionList
+              options={sideOptions([
+                { value: "baseline", label: "Baseline" },
+                { value: "current", label: "Current state" },
+              ])}
+            />
           </select>
         </FormField>
         <FormField label="To">
           <select className={inputClass} value={to} onChange={(e) => (setTo(e.target.value), reset())}>
-            {sideOptions([
-              { value: "current", label: "Current state" },
-              { value: "baseline", label: "Baseline" },
-            ]).map((o) => (
-              <option key={o.value} value={o.value}>
-                {o.label}
-              </option>
-            ))}
+            <OptionList
+              options={sideOptions([
+                { value: "current", label: "Current state" },
+                { value: "baseline", label: "Baseline" },
+              ])}
+            />
           </select>
         </FormField>
         <FormField label="Show">
           <select className={inputClass} value={status} onChange={(e) => (setStatus(e.target.value as StatusFilter), reset())}>
-            {statusChoices.map((o) => (
-              <option key={o.value} value={o.value}>
-                {o.label}
-              </option>
-            ))}
+            <OptionList options={statusChoices} />
           </select>
         </FormField>
         <FormField label="Search">

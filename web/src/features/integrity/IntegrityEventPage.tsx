@@ -7,6 +7,7 @@ import { unwrap } from "../../api/problems";
 import { Alert } from "../../components/Alert";
 import { Badge } from "../../components/Badge";
 import { Button } from "../../components/Button";
+import { OptionList } from "../../components/OptionList";
 import { Dialog } from "../../components/Dialog";
 import { DialogFormActions } from "../../components/DialogFormActions";
 import { Fact } from "../../components/Fact";
@@ -189,11 +190,7 @@ function ResolveDialog({ tenantId, eventId, onClose }: { tenantId: string; event
         <p className="text-sm text-muted">The baseline stays as it is. To make this the expected state, approve it instead.</p>
         <FormField label="Resolution" error={errors.resolution?.message}>
           <select className={inputClass} {...form.register("resolution")}>
-            {resolutionOptions.map((o) => (
-              <option key={o.value} value={o.value}>
-                {o.label}
-              </option>
-            ))}
+            <OptionList options={resolutionOptions} />
           </select>
         </FormField>
         <FormField label="Comment (optional)" error={errors.comment?.message}>

@@ -7,6 +7,7 @@ import { unwrap } from "../../api/problems";
 import { Alert } from "../../components/Alert";
 import { Badge } from "../../components/Badge";
 import { Button } from "../../components/Button";
+import { OptionList } from "../../components/OptionList";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { Dialog } from "../../components/Dialog";
 import { DialogFormActions } from "../../components/DialogFormActions";
@@ -22,7 +23,7 @@ import { useAssetGroups } from "../assets/queries";
 import { severities, SeverityBadge, SeverityOptions, type Severity } from "../notifications/words";
 import { can, useFeatures, useTenantId } from "../shell/tenant";
 import { integrityKey, useSeverityRules } from "./queries";
-import { categoryLabel, integrityCategories } from "./words";
+import { categoryLabel, categoryOptions } from "./words";
 
 const tabs = [
   { id: "rules", label: "Severity rules" },
@@ -261,11 +262,7 @@ function AddRuleDialog({ tenantId, onClose }: { tenantId: string; onClose: () =>
         <FormField label="Category" error={errors.category?.message}>
           <select className={inputClass} {...form.register("category")}>
             <option value="">Any</option>
-            {integrityCategories.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.label}
-              </option>
-            ))}
+            <OptionList options={categoryOptions} />
           </select>
         </FormField>
         <FormField label="Kinds" hint="Comma-separated, e.g. cron-entry, systemd-unit; empty for any." error={errors.kinds?.message}>
@@ -408,11 +405,7 @@ function AddSuppressionDialog({ tenantId, onClose }: { tenantId: string; onClose
         <FormField label="Category" error={errors.category?.message}>
           <select className={inputClass} {...form.register("category")}>
             <option value="">Any</option>
-            {integrityCategories.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.label}
-              </option>
-            ))}
+            <OptionList options={categoryOptions} />
           </select>
         </FormField>
         <FormField label="Kind (optional)" hint="e.g. systemd-unit" error={errors.kind?.message}>
@@ -560,11 +553,7 @@ function AddGoldenDialog({ tenantId, onClose }: { tenantId: string; onClose: () 
         </FormField>
         <FormField label="Category" error={errors.category?.message}>
           <select className={inputClass} {...form.register("category")}>
-            {integrityCategories.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.label}
-              </option>
-            ))}
+            <OptionList options={categoryOptions} />
           </select>
         </FormField>
         <FormField label="From the current state of" error={errors.assetId?.message}>

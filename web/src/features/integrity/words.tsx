@@ -21,7 +21,7 @@ export function ChangeBadge({ change }: { change: Change | "unchanged" }) {
 }
 
 /** The categories under drift detection, as the server's IntegrityPolicies lists them. */
-export const integrityCategories = [
+const integrityCategories = [
   { id: "boot", label: "Boot" },
   { id: "services", label: "Services" },
   { id: "scheduled", label: "Scheduled tasks and cron" },
