@@ -16,18 +16,9 @@ public static class SnapshotContent
 {
     public static string Hash(IEnumerable<SnapshotEntry> entries)
     {
-        // Stable: entries with the same kind and key (refused by the server) keep their order.
-        var ordered = entries.Select((entry, index) => (Entry: entry, Index: index)).ToArray();
-        Array.Sort(ordered, static (a, b) =>
-        {
-            var order = string.CompareOrdinal(a.Entry.Kind, b.Entry.Kind);
-            order = order != 0 ? order : string.CompareOrdinal(a.Entry.Key, b.Entry.Key);
-            return order != 0 ? order : a.Index.CompareTo(b.Index);
-        });
-
         using var writer = new HashWriter();
         var fields = new List<KeyValuePair<string, string?>>();
-        foreach (var (entry, _) in ordered)
+        foreach (var entry in InCanonicalOrder(entries as IReadOnlyList<SnapshotEntry> ?? [.. entries]))
         {
             writer.Append(entry.Kind);
             writer.Append(entry.Key);
@@ -44,6 +35,49 @@ public static class SnapshotContent
         }
 
         return writer.Finish();
+    }
+
+    /// <summary>
+    /// The entries in canonical order — by kind, then key, ordinal — as stored states and baselines
+    /// keep them, so a diff can walk two of them in step. The same list when it is in that order
+    /// already; otherwise a sorted copy, stable (entries with the same kind and key, refused by the
+    /// server, keep their order).
+    /// </summary>
+    public static IReadOnlyList<SnapshotEntry> InCanonicalOrder(IReadOnlyList<SnapshotEntry> entries)
+    {
+        if (IsCanonical(entries))
+        {
+            return entries;
+        }
+
+        var ordered = entries.Select((entry, index) => (Entry: entry, Index: index)).ToArray();
+        Array.Sort(ordered, static (a, b) =>
+        {
+            var order = CompareIdentity(a.Entry, b.Entry);
+            return order != 0 ? order : a.Index.CompareTo(b.Index);
+        });
+        return [.. ordered.Select(pair => pair.Entry)];
+    }
+
+    /// <summary>Whether every entry's identity comes strictly after the one before it (so no two share one).</summary>
+    public static bool IsCanonical(IReadOnlyList<SnapshotEntry> entries)
+    {
+        for (var i = 1; i < entries.Count; i++)
+        {
+            if (CompareIdentity(entries[i - 1], entries[i]) >= 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The canonical order of two entries' identities: kind, then key, ordinal.</summary>
+    public static int CompareIdentity(SnapshotEntry a, SnapshotEntry b)
+    {
+        var order = string.CompareOrdinal(a.Kind, b.Kind);
+        return order != 0 ? order : string.CompareOrdinal(a.Key, b.Key);
     }
 
     /// <summary>Length-prefixed UTF-8 into one pooled buffer, hashed a buffer at a time.</summary>

@@ -22,9 +22,11 @@ public sealed record EntryChange(EntryChangeKind Change, string Kind, string Key
 /// <summary>
 /// The difference between a baseline and a later state of one category: entries matched by their
 /// natural identity (kind + key) whatever their order, compared field by field, ignoring the
-/// category's volatile fields (PIDs, next run times…). Linear in the number of entries: one hash
-/// table of the baseline, one pass over the current state. An absent field and a field without a
-/// value are the same. Changes come in the current state's order, removals last in the baseline's.
+/// category's volatile fields (PIDs, next run times…). An absent field and a field without a value
+/// are the same. Changes come in the current state's order, removals last in the baseline's. Linear
+/// in the number of entries: two states in canonical order (<see cref="SnapshotContent.InCanonicalOrder"/>,
+/// as stored states and baselines are kept) are walked in step, reading memory in order; any others
+/// are matched through a hash table of the baseline.
 /// </summary>
 public static class SnapshotDiff
 {
@@ -34,14 +36,52 @@ public static class SnapshotDiff
     [ThreadStatic]
     private static Dictionary<string, int>? s_threadTable;
 
-    public static List<EntryChange> Compare(IReadOnlyList<SnapshotEntry> baseline, IReadOnlyList<SnapshotEntry> current, IReadOnlySet<string> volatileFields)
+    public static List<EntryChange> Compare(IReadOnlyList<SnapshotEntry> baseline, IReadOnlyList<SnapshotEntry> current, IReadOnlySet<string> volatileFields) =>
+        SnapshotContent.IsCanonical(current) && SnapshotContent.IsCanonical(baseline)
+            ? CompareInStep(baseline, current, volatileFields)
+            : CompareByTable(baseline, current, volatileFields);
+
+    /// <summary>Both states in canonical order: one merge pass, the lesser identity first.</summary>
+    private static List<EntryChange> CompareInStep(IReadOnlyList<SnapshotEntry> baseline, IReadOnlyList<SnapshotEntry> current, IReadOnlySet<string> volatileFields)
+    {
+        var changes = new List<EntryChange>();
+        List<EntryChange>? removals = null;
+        var b = 0;
+        foreach (var entry in current)
+        {
+            var order = -1;
+            while (b < baseline.Count && (order = SnapshotContent.CompareIdentity(baseline[b], entry)) < 0)
+            {
+                (removals ??= []).Add(Removed(baseline[b++], volatileFields));
+            }
+
+            if (order != 0)
+            {
+                changes.Add(Added(entry, volatileFields));
+            }
+            else if (Fields(baseline[b++], entry, volatileFields) is { } fields)
+            {
+                changes.Add(new EntryChange(EntryChangeKind.Modified, entry.Kind, entry.Key, fields));
+            }
+        }
+
+        while (b < baseline.Count)
+        {
+            (removals ??= []).Add(Removed(baseline[b++], volatileFields));
+        }
+
+        changes.AddRange(removals ?? []);
+        return changes;
+    }
+
+    private static List<EntryChange> CompareByTable(IReadOnlyList<SnapshotEntry> baseline, IReadOnlyList<SnapshotEntry> current, IReadOnlySet<string> volatileFields)
     {
         var reuse = baseline.Count <= ReusedTableLimit;
         var before = reuse ? s_threadTable ??= new Dictionary<string, int>(StringComparer.Ordinal) : new Dictionary<string, int>(baseline.Count, StringComparer.Ordinal);
         s_threadTable = null; // a nested call on this thread (none today) would get a table of its own
         try
         {
-            return Compare(baseline, current, volatileFields, before);
+            return CompareByTable(baseline, current, volatileFields, before);
         }
         finally
         {
@@ -53,7 +93,7 @@ public static class SnapshotDiff
         }
     }
 
-    private static List<EntryChange> Compare(IReadOnlyList<SnapshotEntry> baseline, IReadOnlyList<SnapshotEntry> current, IReadOnlySet<string> volatileFields, Dictionary<string, int> before)
+    private static List<EntryChange> CompareByTable(IReadOnlyList<SnapshotEntry> baseline, IReadOnlyList<SnapshotEntry> current, IReadOnlySet<string> volatileFields, Dictionary<string, int> before)
     {
         // Positions keyed by key alone (string keys hash fastest); the rare entry whose key another
         // kind already uses goes to the overflow table. What no current entry matched was removed.
@@ -74,7 +114,7 @@ public static class SnapshotDiff
         {
             if (!Find(before, overflow, baseline, entry, out var position))
             {
-                changes.Add(new EntryChange(EntryChangeKind.Added, entry.Kind, entry.Key, Fields(null, entry, volatileFields) ?? []));
+                changes.Add(Added(entry, volatileFields));
                 continue;
             }
 
@@ -89,7 +129,7 @@ public static class SnapshotDiff
         {
             if (!matched[i])
             {
-                changes.Add(new EntryChange(EntryChangeKind.Removed, baseline[i].Kind, baseline[i].Key, Fields(baseline[i], null, volatileFields) ?? []));
+                changes.Add(Removed(baseline[i], volatileFields));
             }
         }
 
@@ -97,6 +137,11 @@ public static class SnapshotDiff
         return changes;
     }
 
+    private static EntryChange Added(SnapshotEntry entry, IReadOnlySet<string> volatileFields) =>
+        new(EntryChangeKind.Added, entry.Kind, entry.Key, Fields(null, entry, volatileFields) ?? []);
+
+    private static EntryChange Removed(SnapshotEntry entry, IReadOnlySet<string> volatileFields) =>
+        new(EntryChangeKind.Removed, entry.Kind, entry.Key, Fields(entry, null, volatileFields) ?? []);
 
     private static bool Find(
         Dictionary<string, int> before, Dictionary<(string Kind, string Key), int>? overflow, IReadOnlyList<SnapshotEntry> baseline, SnapshotEntry entry, out int position) =>

@@ -85,7 +85,9 @@ public sealed class SnapshotIngestion(TenantraDbContext db, PayloadKeyRing keys,
     private async Task<Result> StoreAsync(Asset asset, Snapshot snapshot, byte[] body, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var contentHash = SnapshotContent.Hash(snapshot.Entries);
+        // Stored in canonical order (which the content hash sorts into anyway): the drift diff then walks a state and its baseline in step.
+        var entries = SnapshotContent.InCanonicalOrder(snapshot.Entries);
+        var contentHash = SnapshotContent.Hash(entries);
         var (keyId, payload) = await keys.EncryptAsync(body, cancellationToken);
         db.Snapshots.Add(new SnapshotRecord
         {
@@ -111,9 +113,9 @@ public sealed class SnapshotIngestion(TenantraDbContext db, PayloadKeyRing keys,
         // Snapshots buffered offline may arrive after newer ones: only a newer one becomes current.
         if (currentCollectedAt is null || snapshot.CollectedAt >= currentCollectedAt)
         {
-            var entriesJson = JsonSerializer.Serialize(snapshot.Entries, AgentJsonContext.Default.IReadOnlyListSnapshotEntry);
+            var entriesJson = JsonSerializer.Serialize(entries, AgentJsonContext.Default.IReadOnlyListSnapshotEntry);
             var policy = IntegrityPolicies.For(snapshot.Category);
-            var evaluatedHash = policy?.EvaluatedHash(snapshot.Entries, contentHash);
+            var evaluatedHash = policy?.EvaluatedHash(entries, contentHash);
             if (policy is not null)
             {
                 // The first snapshot of a category is its baseline, made here so no later snapshot can take its

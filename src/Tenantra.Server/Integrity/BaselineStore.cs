@@ -16,8 +16,9 @@ public sealed class BaselineStore(TenantraDbContext db)
     public static List<SnapshotEntry> Parse(string json) =>
         [.. JsonSerializer.Deserialize(json, AgentJsonContext.Default.IReadOnlyListSnapshotEntry) ?? []];
 
+    /// <summary>Entries stored in canonical order, as ingestion stores states, so the drift diff walks the two in step.</summary>
     public static string Serialize(IReadOnlyList<SnapshotEntry> entries) =>
-        JsonSerializer.Serialize(entries, AgentJsonContext.Default.IReadOnlyListSnapshotEntry);
+        JsonSerializer.Serialize(SnapshotContent.InCanonicalOrder(entries), AgentJsonContext.Default.IReadOnlyListSnapshotEntry);
 
     public Task<IntegrityBaseline?> FindAsync(Guid tenantId, Guid assetId, string category, CancellationToken cancellationToken = default) =>
         db.IntegrityBaselines.AsTracking()
@@ -91,7 +92,7 @@ public sealed class BaselineStore(TenantraDbContext db)
     public static List<SnapshotEntry> Merge(IReadOnlyList<SnapshotEntry> golden, IReadOnlyList<SnapshotEntry> overrides, IReadOnlySet<(string Kind, string Key)> excluded)
     {
         var replaced = overrides.Select(e => (e.Kind, e.Key)).ToHashSet();
-        return [.. golden.Where(e => !excluded.Contains((e.Kind, e.Key)) && !replaced.Contains((e.Kind, e.Key))), .. overrides];
+        return [.. SnapshotContent.InCanonicalOrder([.. golden.Where(e => !excluded.Contains((e.Kind, e.Key)) && !replaced.Contains((e.Kind, e.Key))), .. overrides])];
     }
 
     public static HashSet<(string Kind, string Key)> Excluded(IntegrityBaseline baseline) =>

@@ -53,7 +53,9 @@ public sealed class SnapshotDiffTests
 
     /// <summary>
     /// For random baselines and random edit scripts — add, remove, modify a field, add or drop a
-    /// field, change only volatile fields, reorder — the diff is exactly the edits made.
+    /// field, change only volatile fields, reorder — the diff is exactly the edits made, whether the
+    /// two states come in any order (matched through the table) or in canonical order (walked in step).
+    /// Pairs of entries share a key under different kinds.
     /// </summary>
     [Fact]
     public void Random_edit_scripts_come_back_exactly_and_volatile_only_changes_raise_nothing()
@@ -68,11 +70,11 @@ public sealed class SnapshotDiffTests
     {
         var random = new Random(seed);
         string[] names = ["ExecStart", "User", "Path", "command", "pid", "next_run"];
-        SnapshotEntry Make(string key) =>
-            Entry(random.Next(3) switch { 0 => "unit", 1 => "cron", _ => "task" }, key,
-                [.. names.Where(_ => random.Next(3) > 0).Select(n => (n, (string?)$"{n}-{random.Next(1000)}"))]);
+        SnapshotEntry Make(string kind, string key) =>
+            Entry(kind, key, [.. names.Where(_ => random.Next(3) > 0).Select(n => (n, (string?)$"{n}-{random.Next(1000)}"))]);
+        string[] kinds = ["unit", "cron", "task"];
 
-        var baseline = Enumerable.Range(0, size).Select(i => Make($"entry-{i}")).ToList();
+        var baseline = Enumerable.Range(0, size).Select(i => Make(kinds[i % 3], $"entry-{i / 2}")).ToList();
         var current = new List<SnapshotEntry>();
         var expected = new Dictionary<(string, string), EntryChangeKind>();
         foreach (var entry in baseline)
@@ -98,18 +100,41 @@ public sealed class SnapshotDiffTests
 
         for (var i = 0; i < random.Next(0, 20); i++)
         {
-            var added = Make($"new-{i}");
+            var added = Make(kinds[random.Next(3)], $"new-{i}");
             current.Add(added);
             expected[(added.Kind, added.Key)] = EntryChangeKind.Added;
         }
 
         var shuffled = current.OrderBy(_ => random.Next()).ToList();
-        var changes = SnapshotDiff.Compare(baseline, shuffled, s_volatile);
+        var byTable = SnapshotDiff.Compare(baseline, shuffled, s_volatile);
+        var inStep = SnapshotDiff.Compare(SnapshotContent.InCanonicalOrder(baseline), SnapshotContent.InCanonicalOrder(shuffled), s_volatile);
+        return AreExactly(byTable, expected) && AreExactly(inStep, expected)
+            && Ordered(byTable).SequenceEqual(Ordered(inStep), new EntryChangeComparer());
+    }
+
+    private static bool AreExactly(List<EntryChange> changes, Dictionary<(string, string), EntryChangeKind> expected)
+    {
         var got = changes.ToDictionary(c => (c.Kind, c.Key), c => c.Change);
         return got.Count == changes.Count
             && got.OrderBy(g => g.Key).SequenceEqual(expected.OrderBy(e => e.Key))
             && changes.All(c => c.Fields.All(f => !s_volatile.Contains(f.Name)))
             && changes.Where(c => c.Change == EntryChangeKind.Modified).All(c => c.Fields.Any(f => f.Name == "Path"));
+    }
+
+    private static IEnumerable<EntryChange> Ordered(List<EntryChange> changes) =>
+        changes.OrderBy(c => c.Kind, StringComparer.Ordinal).ThenBy(c => c.Key, StringComparer.Ordinal);
+
+    [Fact]
+    public void States_in_canonical_order_keep_the_order_of_changes_removals_last()
+    {
+        SnapshotEntry[] baseline = [Entry("cron", "a:1", ("command", "x")), Entry("unit", "b.service"), Entry("unit", "d.service")];
+        SnapshotEntry[] current = [Entry("cron", "a:1", ("command", "y")), Entry("unit", "c.service"), Entry("unit", "d.service")];
+
+        var changes = SnapshotDiff.Compare(baseline, current, s_volatile);
+
+        Assert.Equal(
+            [(EntryChangeKind.Modified, "a:1"), (EntryChangeKind.Added, "c.service"), (EntryChangeKind.Removed, "b.service")],
+            changes.Select(c => (c.Change, c.Key)));
     }
 
     private sealed class EntryChangeComparer : IEqualityComparer<EntryChange>
