@@ -31,6 +31,8 @@ public sealed class TenantraDbContext(DbContextOptions<TenantraDbContext> option
     public DbSet<Invitation> Invitations => Set<Invitation>();
     public DbSet<AuditRecord> AuditRecords => Set<AuditRecord>();
     public DbSet<AuditChainHead> AuditChainHeads => Set<AuditChainHead>();
+    public DbSet<AuditAnchor> AuditAnchors => Set<AuditAnchor>();
+    public DbSet<AuditSigningKey> AuditSigningKeys => Set<AuditSigningKey>();
     public DbSet<FeatureOverride> FeatureOverrides => Set<FeatureOverride>();
     public DbSet<WorkerHeartbeat> WorkerHeartbeats => Set<WorkerHeartbeat>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+
 namespace Tenantra.Core.Audit;
 
 /// <summary>
@@ -8,13 +10,17 @@ namespace Tenantra.Core.Audit;
 /// Valid means: sequences run 1, 2, 3, ... without gaps, each previous hash is the hash of the
 /// record before (<see cref="AuditChain.GenesisHash"/> for the first), each hash matches its
 /// record's contents, every record has the chain's tenant, and the last record is the one the
-/// head names. An empty chain is valid when there is no head or the head is at sequence 0.
+/// head names. An empty chain is valid when there is no head or the head is at sequence 0. With
+/// anchors: each was signed by one of the given keys for this tenant, and the record it names
+/// exists with the hash it states — so a chain rewritten or truncated together with its head is
+/// still caught, back to the last anchor.
 /// </remarks>
 public static class AuditChainVerifier
 {
-    public static AuditChainVerification Verify(IEnumerable<AuditRecord> recordsOrderedBySequence, AuditChainHead? head)
+    public static AuditChainVerification Verify(
+        IEnumerable<AuditRecord> recordsOrderedBySequence, AuditChainHead? head, IReadOnlyList<AuditAnchor>? anchors = null, IReadOnlyDictionary<string, ECDsa>? keys = null)
     {
-        var walk = new ChainWalk(head);
+        var walk = new ChainWalk(head, anchors ?? [], keys);
         foreach (var record in recordsOrderedBySequence)
         {
             if (!walk.Accept(record))
@@ -26,12 +32,19 @@ public static class AuditChainVerifier
         return walk.Finish();
     }
 
+    /// <summary>
+    /// Streams the chain, or with <paramref name="after"/> only the records after a link already
+    /// trusted (a signed anchor): they must continue from it.
+    /// </summary>
     public static async Task<AuditChainVerification> VerifyAsync(
         IAsyncEnumerable<AuditRecord> recordsOrderedBySequence,
         AuditChainHead? head,
+        IReadOnlyList<AuditAnchor>? anchors = null,
+        IReadOnlyDictionary<string, ECDsa>? keys = null,
+        AuditAnchor? after = null,
         CancellationToken cancellationToken = default)
     {
-        var walk = new ChainWalk(head);
+        var walk = new ChainWalk(head, anchors ?? [], keys, after);
         await foreach (var record in recordsOrderedBySequence.WithCancellation(cancellationToken))
         {
             if (!walk.Accept(record))
@@ -43,17 +56,53 @@ public static class AuditChainVerifier
         return walk.Finish();
     }
 
-    private sealed class ChainWalk(AuditChainHead? head)
+    private sealed class ChainWalk
     {
+        private readonly AuditChainHead? _head;
+        private readonly AuditAnchor[] _anchors;
         private long _count;
-        private string _previousHash = AuditChain.GenesisHash;
-        private Guid? _tenantId = head?.TenantId;
+        private string _previousHash;
+        private Guid? _tenantId;
+        private int _nextAnchor;
         private AuditChainVerification? _failure;
+
+        public ChainWalk(AuditChainHead? head, IReadOnlyList<AuditAnchor> anchors, IReadOnlyDictionary<string, ECDsa>? keys, AuditAnchor? after = null)
+        {
+            _head = head;
+            _tenantId = head?.TenantId ?? after?.TenantId;
+            _count = after?.Sequence ?? 0;
+            _previousHash = after?.Hash ?? AuditChain.GenesisHash;
+            _anchors = [.. anchors.OrderBy(a => a.Sequence)];
+            if (_anchors.Length > 0 && keys is null)
+            {
+                throw new ArgumentException("Anchors are checked against the signing keys: pass them.", nameof(keys));
+            }
+
+            foreach (var anchor in _anchors)
+            {
+                if (!AuditSignature.IsAuthentic(anchor, keys!))
+                {
+                    _failure = AuditChainVerification.Invalid(0, anchor.Sequence, $"anchor at record {anchor.Sequence}: its signature does not verify with key {anchor.KeyId}");
+                    return;
+                }
+
+                if ((_tenantId ??= anchor.TenantId) != anchor.TenantId)
+                {
+                    _failure = AuditChainVerification.Invalid(0, anchor.Sequence, $"anchor at record {anchor.Sequence} is for tenant {anchor.TenantId}");
+                    return;
+                }
+            }
+        }
 
         public bool Accept(AuditRecord record)
         {
+            if (_failure is not null)
+            {
+                return false;
+            }
+
             var position = ++_count;
-            var problem = FindProblem(record, position);
+            var problem = FindProblem(record, position) ?? CheckAnchors(record);
             if (problem is not null)
             {
                 _failure = AuditChainVerification.Invalid(position, position, $"record {position}: {problem}");
@@ -67,10 +116,27 @@ public static class AuditChainVerifier
 
         public AuditChainVerification Finish()
         {
+            var result = Conclude();
+            var anchored = _anchors.Take(_nextAnchor).LastOrDefault();
+            return result with { AnchorsChecked = _nextAnchor, AnchoredThrough = anchored?.Sequence, LastAnchoredAt = anchored?.SignedAt };
+        }
+
+        private AuditChainVerification Conclude()
+        {
             if (_failure is not null)
             {
                 return _failure;
             }
+
+            if (_nextAnchor < _anchors.Length)
+            {
+                var lost = _anchors[_nextAnchor];
+                var ending = _count == 0 ? "the chain is empty" : $"the chain ends at record {_count}";
+                return AuditChainVerification.Invalid(
+                    _count, _count + 1, $"{ending}, but an anchor signed {lost.SignedAt.UtcDateTime:u} vouches for record {lost.Sequence}: records were removed");
+            }
+
+            var head = _head;
 
             if (head is null)
             {
@@ -97,6 +163,20 @@ public static class AuditChainVerifier
             }
 
             return AuditChainVerification.Valid(_count);
+        }
+
+        /// <summary>Anchors naming this record must state its hash (several may, when nothing was added between them).</summary>
+        private string? CheckAnchors(AuditRecord record)
+        {
+            for (; _nextAnchor < _anchors.Length && _anchors[_nextAnchor].Sequence == record.Sequence; _nextAnchor++)
+            {
+                if (!string.Equals(_anchors[_nextAnchor].Hash, record.Hash, StringComparison.Ordinal))
+                {
+                    return $"hash differs from the one anchored {_anchors[_nextAnchor].SignedAt.UtcDateTime:u}";
+                }
+            }
+
+            return null;
         }
 
         private string? FindProblem(AuditRecord record, long position)

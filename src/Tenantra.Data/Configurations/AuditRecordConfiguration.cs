@@ -14,6 +14,10 @@ internal sealed class AuditRecordConfiguration : IEntityTypeConfiguration<AuditR
         builder.HasIndex(r => new { r.TenantId, r.Id }).IsUnique();
         builder.HasIndex(r => new { r.TenantId, r.OccurredAt });
         builder.HasIndex(r => new { r.TenantId, r.Action });
+        builder.HasIndex(r => new { r.TenantId, r.ActorUserId });
+        builder.HasIndex(r => new { r.TenantId, r.OnBehalfOfTenantId });
+        builder.HasIndex(r => new { r.TenantId, r.TargetType, r.TargetId });
+        builder.HasIndex(r => new { r.TenantId, r.SourceIp });
         builder.Property(r => r.ActorName).HasMaxLength(254);
         builder.Property(r => r.Action).HasMaxLength(100);
         builder.Property(r => r.TargetType).HasMaxLength(64);
@@ -34,5 +38,29 @@ internal sealed class AuditChainHeadConfiguration : IEntityTypeConfiguration<Aud
         builder.ToTable("audit_chain_heads");
         builder.HasKey(h => h.TenantId);
         builder.Property(h => h.LastHash).HasMaxLength(64);
+    }
+}
+
+internal sealed class AuditAnchorConfiguration : IEntityTypeConfiguration<AuditAnchor>
+{
+    public void Configure(EntityTypeBuilder<AuditAnchor> builder)
+    {
+        builder.ToTable("audit_anchors");
+        builder.HasKey(a => new { a.TenantId, a.Sequence });
+        builder.Property(a => a.Hash).HasMaxLength(64);
+        builder.Property(a => a.KeyId).HasMaxLength(16);
+        builder.Property(a => a.Signature).HasMaxLength(100);
+    }
+}
+
+internal sealed class AuditSigningKeyConfiguration : IEntityTypeConfiguration<AuditSigningKey>
+{
+    public void Configure(EntityTypeBuilder<AuditSigningKey> builder)
+    {
+        builder.ToTable("audit_signing_keys");
+        builder.HasKey(k => k.Id);
+        builder.Property(k => k.Id).HasMaxLength(16);
+        builder.Property(k => k.PublicKeyPem).HasMaxLength(400);
+        builder.Property(k => k.ProtectedPrivateKey).HasMaxLength(1000);
     }
 }

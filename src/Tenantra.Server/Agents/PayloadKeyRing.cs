@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Tenantra.Core.Agents;
 using Tenantra.Core.Security;
 using Tenantra.Data;
+using Tenantra.Server.Platform;
 
 namespace Tenantra.Server.Agents;
 
@@ -88,21 +89,7 @@ public sealed class PayloadKeyRing(IServiceScopeFactory scopes, SecretProtector 
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<TenantraDbContext>();
-            var stored = await db.PayloadKeys.AsNoTracking().ToListAsync(cancellationToken);
-            if (stored.Count == 0 && createIfNone)
-            {
-                db.PayloadKeys.Add(NewKey(1));
-                try
-                {
-                    await db.SaveChangesAsync(cancellationToken);
-                }
-                catch (DbUpdateException)
-                {
-                    // Another node created the first key at the same moment: use theirs.
-                }
-
-                stored = await db.PayloadKeys.AsNoTracking().ToListAsync(cancellationToken);
-            }
+            var stored = await StoredKeys.LoadAsync(db, db.PayloadKeys, createIfNone ? () => NewKey(1) : null, cancellationToken);
 
             foreach (var key in stored)
             {

@@ -14,7 +14,11 @@ public sealed record AuditRecordResponse(
     string Action, string? TargetType, string? TargetId, string? Before, string? After, string? SourceIp, string? UserAgent,
     string? RequestId, AuditOutcome Outcome, string PreviousHash, string Hash);
 
-/// <summary>The tenant's audit trail (the full viewer, search and detections come with the audit log feature).</summary>
+public sealed record AuditAnchorResponse(long Sequence, string Hash, DateTimeOffset SignedAt, string KeyId, string Signature);
+
+public sealed record AuditSigningKeyResponse(string KeyId, string Algorithm, string PublicKeyPem, DateTimeOffset CreatedAt);
+
+/// <summary>The tenant's audit trail: records (filters, full-text search, detail), chain verification and signed anchors; the server's public signing keys.</summary>
 public static class AuditEndpoints
 {
     public static void MapAuditEndpoints(this IEndpointRouteBuilder routes)
@@ -22,24 +26,46 @@ public static class AuditEndpoints
         var audit = routes.MapGroup("/api/v1/tenants/{tenantId:guid}/audit-records").WithTags("Audit");
         audit.MapGet("/", List).RequireTenant(Permission.AuditRead)
             .WithName("ListAuditRecords").WithSummary("The tenant's audit records, newest first")
-            .WithDescription("Paged; filters: `action` (prefix, e.g. `tenant.`), `outcome`, `actorUserId`, `from`/`to` (UTC). `q` searches actor names and targets. Sort: `occurredAt` (default `-occurredAt`, newest first).");
+            .WithDescription("Paged; filters: `action` (prefix, e.g. `tenant.`), `outcome`, `actorUserId`, `onBehalfOfTenantId` (the MSP whose staff acted), `targetType`, `targetId`, `sourceIp` (exact), `from`/`to` (UTC). `q` is full-text search over actor, action, target, source IP, user agent, request id and before/after: every term must match, the last word of a term as a prefix. Sort: `occurredAt` (default `-occurredAt`, newest first).");
+        audit.MapGet("/{sequence:long}", Get).RequireTenant(Permission.AuditRead)
+            .WithName("GetAuditRecord").WithSummary("One audit record, by its place in the chain");
         audit.MapPost("/verify", Verify).RequireTenant(Permission.AuditRead)
             .WithName("VerifyAuditChain").WithSummary("Check the tenant's hash chain")
-            .WithDescription("Recomputes every record's hash and link and compares the end with the chain head.");
+            .WithDescription("Recomputes every record's hash and link, checks every signed anchor (signature, and the hash of the record it names — a chain truncated or rewritten together with its head fails here) and compares the end with the chain head.");
+        routes.MapGet("/api/v1/tenants/{tenantId:guid}/audit-anchors", ListAnchors).RequireTenant(Permission.AuditRead).WithTags("Audit")
+            .WithName("ListAuditAnchors").WithSummary("The signed anchors over the tenant's chain, newest first")
+            .WithDescription("Each anchor is the server's ECDSA P-256 signature over the tenant id, a record's sequence and hash, the time and the key id (statement format in docs/audit.md); check it with the public keys from `GET /api/v1/audit/signing-keys`.");
+        routes.MapGet("/api/v1/audit/signing-keys", ListSigningKeys).AllowAnonymous().WithTags("Audit")
+            .WithName("ListAuditSigningKeys").WithSummary("The server's public keys for audit anchors and export seals")
+            .WithDescription("Public, so auditors can fetch and pin them. Newest (the one signing now) first.");
     }
 
     private static async Task<Ok<Paged<AuditRecordResponse>>> List(
-        Guid tenantId, [AsParameters] PageRequest page, string? action, EnumFilter<AuditOutcome>? outcome, Guid? actorUserId, DateTimeOffset? from, DateTimeOffset? to, TenantraDbContext db)
+        Guid tenantId, [AsParameters] PageRequest page, string? action, EnumFilter<AuditOutcome>? outcome, Guid? actorUserId, Guid? onBehalfOfTenantId,
+        string? targetType, string? targetId, string? sourceIp, DateTimeOffset? from, DateTimeOffset? to, TenantraDbContext db)
     {
-        var filter = new AuditRecordFilter(action, outcome?.Value, actorUserId, from, to, page.Search);
+        var filter = new AuditRecordFilter(Blank(action), outcome?.Value, actorUserId, from, to, page.Search, onBehalfOfTenantId, Blank(targetType), Blank(targetId), Blank(sourceIp));
         if (page.Sort is null or "-occurredAt" && filter.IsEmpty)
         {
             return TypedResults.Ok(await UnfilteredPageAsync(db, tenantId, page));
         }
 
-        var query = filter.Apply(db.AuditRecords.Where(r => r.TenantId == tenantId));
-        return TypedResults.Ok(await Responses(s_sortKeys.Apply(query, page.Sort)).ToPageAsync(page));
+        return TypedResults.Ok(await Responses(s_sortKeys.Apply(filter.Apply(db, tenantId), page.Sort)).ToPageAsync(page));
     }
+
+    private static async Task<Results<Ok<AuditRecordResponse>, ProblemHttpResult>> Get(Guid tenantId, long sequence, TenantraDbContext db) =>
+        await Responses(db.AuditRecords.Where(r => r.TenantId == tenantId && r.Sequence == sequence)).SingleOrDefaultAsync() is { } record
+            ? TypedResults.Ok(record)
+            : Problems.NotFound("Audit record");
+
+    private static async Task<Ok<Paged<AuditAnchorResponse>>> ListAnchors(Guid tenantId, [AsParameters] PageRequest page, TenantraDbContext db) =>
+        TypedResults.Ok(await db.AuditAnchors.Where(a => a.TenantId == tenantId).OrderByDescending(a => a.Sequence)
+            .Select(a => new AuditAnchorResponse(a.Sequence, a.Hash, a.SignedAt, a.KeyId, a.Signature)).ToPageAsync(page));
+
+    private static async Task<Ok<List<AuditSigningKeyResponse>>> ListSigningKeys(AuditSigningKeys keys, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await keys.PublishedAsync(cancellationToken)).Select(k => new AuditSigningKeyResponse(k.Id, AuditSignature.Algorithm, k.PublicKeyPem, k.CreatedAt)).ToList());
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     /// <summary>A chain records in the order things happened, so its sequence is the time order (and unique).</summary>
     private static readonly SortKeys<AuditRecord> s_sortKeys = new("-occurredAt", r => r.Sequence, new Dictionary<string, Expression<Func<AuditRecord, object?>>>
@@ -76,17 +102,6 @@ public static class AuditEndpoints
 
     private static IQueryable<AuditRecordResponse> Responses(IQueryable<AuditRecord> records) => records.Select(s_toResponse);
 
-    private static async Task<Ok<AuditChainVerification>> Verify(Guid tenantId, TenantraDbContext db, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await AuditVerification.VerifyAsync(db, tenantId, cancellationToken));
-}
-
-/// <summary>Streams one tenant's chain through the verifier (used by the API and by <c>audit verify</c>).</summary>
-public static class AuditVerification
-{
-    public static async Task<AuditChainVerification> VerifyAsync(TenantraDbContext db, Guid tenantId, CancellationToken cancellationToken)
-    {
-        var head = await db.AuditChainHeads.AsNoTracking().SingleOrDefaultAsync(h => h.TenantId == tenantId, cancellationToken);
-        var records = db.AuditRecords.AsNoTracking().Where(r => r.TenantId == tenantId).OrderBy(r => r.Sequence).AsAsyncEnumerable();
-        return await AuditChainVerifier.VerifyAsync(records, head, cancellationToken);
-    }
+    private static async Task<Ok<AuditChainVerification>> Verify(Guid tenantId, AuditVerification verification, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await verification.VerifyAsync(tenantId, cancellationToken));
 }

@@ -1,15 +1,32 @@
+using System.Runtime.CompilerServices;
+using Microsoft.EntityFrameworkCore;
 using Tenantra.Core.Audit;
+using Tenantra.Data;
 using Tenantra.Server.Platform;
 
 namespace Tenantra.Server.Audit;
 
-/// <summary>The audit trail's filters, the same for the list and for exports of it.</summary>
-public sealed record AuditRecordFilter(string? Action, AuditOutcome? Outcome, Guid? ActorUserId, DateTimeOffset? From, DateTimeOffset? To, string? Search)
+/// <summary>The audit trail's filters, the same for the list, for exports of it and for detections' links.</summary>
+public sealed record AuditRecordFilter(
+    string? Action = null,
+    AuditOutcome? Outcome = null,
+    Guid? ActorUserId = null,
+    DateTimeOffset? From = null,
+    DateTimeOffset? To = null,
+    string? Search = null,
+    Guid? OnBehalfOfTenantId = null,
+    string? TargetType = null,
+    string? TargetId = null,
+    string? SourceIp = null)
 {
-    public bool IsEmpty => this == new AuditRecordFilter(null, null, null, null, null, null);
+    public static readonly string[] Names = ["action", "outcome", "actorUserId", "from", "to", "q", "onBehalfOfTenantId", "targetType", "targetId", "sourceIp"];
 
-    public IQueryable<AuditRecord> Apply(IQueryable<AuditRecord> query)
+    public bool IsEmpty => this == new AuditRecordFilter();
+
+    /// <summary>The tenant's records that pass every filter set.</summary>
+    public IQueryable<AuditRecord> Apply(TenantraDbContext db, Guid tenantId)
     {
+        var query = (Search is null ? db.AuditRecords : AuditSearch.Matching(db, Search)).Where(r => r.TenantId == tenantId);
         if (Action is not null)
         {
             query = query.Where(r => r.Action.StartsWith(Action));
@@ -25,6 +42,26 @@ public sealed record AuditRecordFilter(string? Action, AuditOutcome? Outcome, Gu
             query = query.Where(r => r.ActorUserId == ActorUserId);
         }
 
+        if (OnBehalfOfTenantId is not null)
+        {
+            query = query.Where(r => r.OnBehalfOfTenantId == OnBehalfOfTenantId);
+        }
+
+        if (TargetType is not null)
+        {
+            query = query.Where(r => r.TargetType == TargetType);
+        }
+
+        if (TargetId is not null)
+        {
+            query = query.Where(r => r.TargetId == TargetId);
+        }
+
+        if (SourceIp is not null)
+        {
+            query = query.Where(r => r.SourceIp == SourceIp);
+        }
+
         if (From is { } from)
         {
             query = query.Where(r => r.OccurredAt >= from.ToUniversalTime());
@@ -35,19 +72,41 @@ public sealed record AuditRecordFilter(string? Action, AuditOutcome? Outcome, Gu
             query = query.Where(r => r.OccurredAt < to.ToUniversalTime());
         }
 
-        if (Search is { } search)
-        {
-            query = query.Where(r => (r.ActorName != null && r.ActorName.Contains(search)) || (r.TargetId != null && r.TargetId.Contains(search)));
-        }
-
         return query;
+    }
+
+    /// <summary>
+    /// The records that pass, oldest first, read a thousand at a time by sequence and untracked, so
+    /// memory stays flat however long the trail (exports).
+    /// </summary>
+    public async IAsyncEnumerable<AuditRecord> StreamAsync(TenantraDbContext db, Guid tenantId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        const int batchSize = 1000;
+        var after = 0L;
+        while (true)
+        {
+            var from = after;
+            var batch = await Apply(db, tenantId).AsNoTracking().Where(r => r.Sequence > from).OrderBy(r => r.Sequence).Take(batchSize).ToListAsync(cancellationToken);
+            foreach (var record in batch)
+            {
+                yield return record;
+            }
+
+            if (batch.Count < batchSize)
+            {
+                yield break;
+            }
+
+            after = batch[^1].Sequence;
+        }
     }
 
     /// <summary>From an export's filters (the list's query parameter names), with a field error per bad value.</summary>
     public static AuditRecordFilter Parse(IReadOnlyDictionary<string, string> filters, ValidationErrors errors)
     {
-        var values = new FilterValues(filters, errors).Taking("the audit trail", "action", "outcome", "actorUserId", "from", "to", "q");
+        var values = new FilterValues(filters, errors).Taking("the audit trail", Names);
         return new AuditRecordFilter(
-            values.Text("action", 100), values.Choice<AuditOutcome>("outcome"), values.Id("actorUserId", "a user"), values.Time("from"), values.Time("to"), values.Text("q"));
+            values.Text("action", 100), values.Choice<AuditOutcome>("outcome"), values.Id("actorUserId", "a user"), values.Time("from"), values.Time("to"), values.Text("q"),
+            values.Id("onBehalfOfTenantId", "a tenant"), values.Text("targetType", 64), values.Text("targetId", 100), values.Text("sourceIp", 64));
     }
 }

@@ -10,14 +10,13 @@ using Tenantra.Server.Platform;
 namespace Tenantra.Server.Audit;
 
 /// <summary>
-/// The audit trail as an export: the list's filters, oldest first, read a thousand records at a time
-/// by sequence (untracked, so memory stays flat however long the trail).
+/// The audit trail as an export: the list's filters, oldest first. As evidence it carries the
+/// chain check made while exporting and the signed anchors that vouch for the records it lists
+/// (<see cref="AuditEvidenceExport"/> is the form an outsider verifies record by record).
 /// </summary>
 public sealed class AuditRecordsExport : IExportDataset
 {
     public const string DatasetKey = "audit-records";
-
-    private const int BatchSize = 1000;
 
     public string Key => DatasetKey;
 
@@ -38,6 +37,8 @@ public sealed class AuditRecordsExport : IExportDataset
     {
         var filter = AuditRecordFilter.Parse(filters, new ValidationErrors());
         var outcomes = new Dictionary<AuditOutcome, long>();
+        var evidence = new List<ExportAppendix>();
+        var chain = new List<ExportTotal>();
         return new ExportDocument
         {
             Title = Title,
@@ -46,37 +47,38 @@ public sealed class AuditRecordsExport : IExportDataset
             PeriodTo = filter.To,
             GeneratedAt = now,
             Columns = s_columns,
-            Rows = RowsAsync(tenantServices.GetRequiredService<TenantraDbContext>(), tenantId, filter, outcomes),
+            Rows = RowsAsync(tenantServices, tenantId, filter, outcomes, chain, evidence),
             Totals = () => [new("Records", outcomes.Values.Sum().ToString("N0", CultureInfo.InvariantCulture)),
-                .. outcomes.OrderBy(o => o.Key).Select(o => new ExportTotal(o.Key.ToString(), o.Value.ToString("N0", CultureInfo.InvariantCulture)))],
+                .. outcomes.OrderBy(o => o.Key).Select(o => new ExportTotal(o.Key.ToString(), o.Value.ToString("N0", CultureInfo.InvariantCulture))), .. chain],
+            Appendices = () => evidence,
         };
     }
 
     private static async IAsyncEnumerable<IReadOnlyList<string?>> RowsAsync(
-        TenantraDbContext db, Guid tenantId, AuditRecordFilter filter, Dictionary<AuditOutcome, long> outcomes, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        IServiceProvider services, Guid tenantId, AuditRecordFilter filter, Dictionary<AuditOutcome, long> outcomes, List<ExportTotal> chain, List<ExportAppendix> evidence,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        outcomes.Clear(); // counted afresh on every enumeration
-        var after = 0L;
-        while (true)
+        // Counted afresh on every enumeration.
+        outcomes.Clear();
+        chain.Clear();
+        evidence.Clear();
+        var db = services.GetRequiredService<TenantraDbContext>();
+        chain.AddRange(AuditEvidence.ChainTotals(await services.GetRequiredService<AuditVerification>().VerifyAsync(tenantId, cancellationToken)));
+        long first = 0, last = 0;
+        await foreach (var r in filter.StreamAsync(db, tenantId, cancellationToken))
         {
-            var batch = await filter.Apply(db.AuditRecords.AsNoTracking().Where(r => r.TenantId == tenantId && r.Sequence > after))
-                .OrderBy(r => r.Sequence).Take(BatchSize).ToListAsync(cancellationToken);
-            foreach (var r in batch)
-            {
-                outcomes[r.Outcome] = outcomes.GetValueOrDefault(r.Outcome) + 1;
-                yield return
-                [
-                    r.Sequence.ToString(CultureInfo.InvariantCulture), r.OccurredAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
-                    r.ActorName, r.Action, r.TargetType, r.TargetId, r.Outcome.ToString(), r.SourceIp, r.RequestId, r.Hash,
-                ];
-            }
-
-            if (batch.Count < BatchSize)
-            {
-                yield break;
-            }
-
-            after = batch[^1].Sequence;
+            first = first == 0 ? r.Sequence : first;
+            last = r.Sequence;
+            outcomes[r.Outcome] = outcomes.GetValueOrDefault(r.Outcome) + 1;
+            yield return
+            [
+                r.Sequence.ToString(CultureInfo.InvariantCulture), r.OccurredAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+                r.ActorName, r.Action, r.TargetType, r.TargetId, r.Outcome.ToString(), r.SourceIp, r.RequestId, r.Hash,
+            ];
         }
+
+        var anchors = await db.AuditAnchors.AsNoTracking().Where(a => a.TenantId == tenantId).OrderBy(a => a.Sequence).ToListAsync(cancellationToken);
+        evidence.Add(AuditEvidence.Anchors(AuditEvidence.Covering(anchors, first, last)));
+        evidence.Add(AuditEvidence.Keys(await services.GetRequiredService<AuditSigningKeys>().PublishedAsync(cancellationToken)));
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Spectre.Console;
+using Tenantra.Core.Audit;
 using Tenantra.Core.Tenancy;
 using Tenantra.Data;
 using Tenantra.Server.Audit;
@@ -8,23 +9,14 @@ namespace Tenantra.Server.Cli;
 
 internal static class AuditCommands
 {
-    /// <summary>Verifies each tenant's chain inside that tenant's scope; exit 1 when any chain is broken.</summary>
+    /// <summary>Verifies each tenant's chain and anchors inside that tenant's scope; exit 1 when any chain is broken.</summary>
     public static async Task<int> VerifyAsync(IServiceProvider services, Guid? onlyTenant, CancellationToken cancellationToken)
     {
-        List<(Guid Id, string Name)> tenants;
-        await using (var scope = services.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<TenantraDbContext>();
-            tenants = [.. (await db.Tenants.Where(t => onlyTenant == null || t.Id == onlyTenant).OrderBy(t => t.Name).Select(t => new { t.Id, t.Name }).ToListAsync(cancellationToken)).Select(t => (t.Id, t.Name))];
-        }
-
-        if (onlyTenant is not null && tenants.Count == 0)
-        {
-            throw new ArgumentException($"No tenant {onlyTenant}.");
-        }
-
+        await services.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
+        var tenants = await TenantsAsync(services, onlyTenant, cancellationToken);
         var broken = 0;
         long records = 0;
+        var anchors = 0;
         var scopes = services.GetRequiredService<ITenantScopeFactory>();
         await AnsiConsole.Progress().StartAsync(async progress =>
         {
@@ -32,8 +24,9 @@ internal static class AuditCommands
             foreach (var (id, name) in tenants)
             {
                 await using var scope = scopes.Enter(id);
-                var result = await AuditVerification.VerifyAsync(scope.ServiceProvider.GetRequiredService<TenantraDbContext>(), id, cancellationToken);
+                var result = await scope.ServiceProvider.GetRequiredService<AuditVerification>().VerifyAsync(id, cancellationToken);
                 records += result.RecordsChecked;
+                anchors += result.AnchorsChecked;
                 if (!result.IsValid)
                 {
                     broken++;
@@ -43,7 +36,93 @@ internal static class AuditCommands
                 task.Increment(1);
             }
         });
-        AnsiConsole.MarkupLineInterpolated($"{tenants.Count} chains, {records} records checked, {broken} broken.");
+        AnsiConsole.MarkupLineInterpolated($"{tenants.Count} chains, {records} records and {anchors} signed anchors checked, {broken} broken.");
         return broken == 0 ? TenantraCli.Success : TenantraCli.Failed;
+    }
+
+    /// <summary>Checks an evidence export with only the public key(s); exit 1 when anything does not hold, 2 for a missing or unreadable key.</summary>
+    public static int VerifyFile(FileInfo evidence, FileInfo? publicKey)
+    {
+        string? usage = publicKey is null ? "--file needs --public-key: the server's public key (PEM), obtained independently of the file."
+            : !evidence.Exists || !publicKey.Exists ? $"No such file: {(evidence.Exists ? publicKey.FullName : evidence.FullName)}."
+            : null;
+        Dictionary<string, System.Security.Cryptography.ECDsa>? keys = null;
+        try
+        {
+            keys = usage is null ? AuditSignature.PublicKeys(File.ReadAllText(publicKey!.FullName)) : null;
+        }
+        catch (Exception ex) when (ex is ArgumentException or System.Security.Cryptography.CryptographicException or FormatException)
+        {
+            usage = $"{publicKey!.Name} holds no usable public key: {ex.Message}";
+        }
+
+        if (keys is null)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {usage}");
+            return TenantraCli.Usage;
+        }
+
+        using var stream = evidence.OpenRead();
+        var result = AuditEvidenceFile.Verify(stream, keys);
+        foreach (var problem in result.Problems)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]BROKEN[/] {problem}");
+        }
+
+        var scope = result.FromFirstRecord ? "from the first record" : "a selection (not from the first record)";
+        AnsiConsole.MarkupLineInterpolated(
+            $"{result.Records} records ({scope}), {result.AnchorsChecked} anchors, sealed by key {result.SealedBy ?? "none"}: {(result.IsValid ? "valid" : $"{result.Problems.Count} problems")}.");
+        return result.IsValid ? TenantraCli.Success : TenantraCli.Failed;
+    }
+
+    public static async Task<int> AnchorAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        await services.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
+        var tenants = await TenantsAsync(services, null, cancellationToken);
+        var scopes = services.GetRequiredService<ITenantScopeFactory>();
+        int signed = 0, broken = 0;
+        foreach (var (id, name) in tenants)
+        {
+            await using var scope = scopes.Enter(id);
+            var result = await scope.ServiceProvider.GetRequiredService<AuditAnchoring>().AnchorAsync(scope.ServiceProvider.GetRequiredService<TenantraDbContext>(), id, cancellationToken);
+            if (result.Broken is { } problem)
+            {
+                broken++;
+                AnsiConsole.MarkupLineInterpolated($"[red]NOT SIGNED[/] {name} ({id}): {problem.Problem}");
+            }
+
+            signed += result.Anchor is null ? 0 : 1;
+        }
+
+        AnsiConsole.MarkupLineInterpolated($"{signed} anchors signed, {tenants.Count - signed - broken} chains unchanged since their last anchor, {broken} not signed.");
+        return broken == 0 ? TenantraCli.Success : TenantraCli.Failed;
+    }
+
+    public static async Task<int> PrintPublicKeysAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        await services.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
+        foreach (var key in await services.GetRequiredService<AuditSigningKeys>().PublishedAsync(cancellationToken))
+        {
+            Console.Out.Write(key.PublicKeyPem.TrimEnd() + "\n");
+        }
+
+        return TenantraCli.Success;
+    }
+
+    public static async Task<int> RotateKeyAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        await services.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
+        var id = await services.GetRequiredService<AuditSigningKeys>().RotateAsync(cancellationToken);
+        AnsiConsole.MarkupLineInterpolated($"Audit signing key [bold]{id}[/] signs from now on; publish its public key to your auditors.");
+        return TenantraCli.Success;
+    }
+
+    private static async Task<List<(Guid Id, string Name)>> TenantsAsync(IServiceProvider services, Guid? onlyTenant, CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TenantraDbContext>();
+        var tenants = (await db.Tenants.Where(t => onlyTenant == null || t.Id == onlyTenant).OrderBy(t => t.Name).Select(t => new { t.Id, t.Name }).ToListAsync(cancellationToken))
+            .Select(t => (t.Id, t.Name)).ToList();
+        return onlyTenant is not null && tenants.Count == 0 ? throw new ArgumentException($"No tenant {onlyTenant}.") : tenants;
     }
 }

@@ -41,10 +41,20 @@ public static class TenantraCli
         seed.SetAction((result, cancellationToken) => WithServices(result, (services, ct) => DemoSeeder.RunAsync(services, result.GetValue(demoPassword), ct), cancellationToken));
 
         var tenant = new Option<Guid?>("--tenant") { Description = "Verify only this tenant's chain." };
-        var verify = new Command("verify", "Walk every tenant's audit hash chain and report breaks.") { tenant };
+        var file = new Option<FileInfo?>("--file") { Description = "Verify an audit evidence export (JSON) offline instead of the database." };
+        var publicKey = new Option<FileInfo?>("--public-key") { Description = "With --file: the server's public key(s), PEM (GET /api/v1/audit/signing-keys or `audit public-key`)." };
+        var verify = new Command("verify", "Walk every tenant's audit hash chain and signed anchors and report breaks; or check an exported evidence file with only the public key.") { tenant, file, publicKey };
         verify.TreatUnmatchedTokensAsErrors = false;
-        verify.SetAction((result, cancellationToken) => WithServices(result, (services, ct) => AuditCommands.VerifyAsync(services, result.GetValue(tenant), ct), cancellationToken));
-        var audit = new Command("audit", "Audit trail tools.") { verify };
+        verify.SetAction((result, cancellationToken) => result.GetValue(file) is { } evidence
+            ? Task.FromResult(AuditCommands.VerifyFile(evidence, result.GetValue(publicKey)))
+            : WithServices(result, (services, ct) => AuditCommands.VerifyAsync(services, result.GetValue(tenant), ct), cancellationToken));
+        var anchor = new Command("anchor", "Sign an anchor over every tenant's chain head that moved since its last anchor, now.") { TreatUnmatchedTokensAsErrors = false };
+        anchor.SetAction((result, cancellationToken) => WithServices(result, AuditCommands.AnchorAsync, cancellationToken));
+        var printPublicKey = new Command("public-key", "Print the server's public audit signing keys (PEM), newest first.") { TreatUnmatchedTokensAsErrors = false };
+        printPublicKey.SetAction((result, cancellationToken) => WithServices(result, AuditCommands.PrintPublicKeysAsync, cancellationToken));
+        var rotateSigningKey = new Command("rotate-key", "Add a new audit signing key; it signs from now on, older keys stay published.") { TreatUnmatchedTokensAsErrors = false };
+        rotateSigningKey.SetAction((result, cancellationToken) => WithServices(result, AuditCommands.RotateKeyAsync, cancellationToken));
+        var audit = new Command("audit", "Audit trail tools.") { verify, anchor, printPublicKey, rotateSigningKey };
 
         var rotatePayloadKey = new Command("rotate", "Add a new data key for snapshot payloads; new payloads use it, older ones keep theirs.") { TreatUnmatchedTokensAsErrors = false };
         rotatePayloadKey.SetAction((result, cancellationToken) => WithServices(result, RotatePayloadKeyAsync, cancellationToken));

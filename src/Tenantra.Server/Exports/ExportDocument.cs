@@ -7,6 +7,12 @@ public sealed record ExportColumn(string Key, string Header);
 public sealed record ExportTotal(string Label, string Value);
 
 /// <summary>
+/// A small table printed after the main one and its totals (e.g. the signatures that vouch for it):
+/// in JSON and PDF, not in CSV (which stays one table).
+/// </summary>
+public sealed record ExportAppendix(string Title, IReadOnlyList<ExportColumn> Columns, IReadOnlyList<IReadOnlyList<string?>> Rows);
+
+/// <summary>
 /// One table to export, described once and written as CSV, JSON or PDF. Rows arrive as an async
 /// stream so a writer never holds them all: a source can page through the database while the
 /// writer sends bytes. Writers enumerate <see cref="Rows"/> once per write, so a document written in
@@ -35,6 +41,9 @@ public sealed record ExportDocument
     /// (rows per status) instead of running a second query.
     /// </summary>
     public Func<IReadOnlyList<ExportTotal>>? Totals { get; init; }
+
+    /// <summary>Called after <see cref="Totals"/>, for the same reason.</summary>
+    public Func<IReadOnlyList<ExportAppendix>>? Appendices { get; init; }
 
     /// <summary>Whether the document covers a period, i.e. has at least one end.</summary>
     public bool HasPeriod => PeriodFrom is not null || PeriodTo is not null;

@@ -9,7 +9,7 @@ namespace Tenantra.Server.Exports;
 /// tenant, title, period and generation time on top, the tenant and title again at the top of every
 /// page and "Page X of Y" at the bottom (CSS margin boxes, so no value ever lands in CSS), the table
 /// with its header row repeated on each page and equal column widths (a fixed layout: one huge value
-/// cannot squeeze the other columns, and WeasyPrint need not measure every cell first), then the totals. Every value is HTML-encoded, loses
+/// cannot squeeze the other columns, and WeasyPrint need not measure every cell first), then the totals and appendices. Every value is HTML-encoded, loses
 /// control characters (tab and newline stay) and bidirectional overrides (which could make a cell
 /// read backwards), and is cut at <see cref="PdfExportOptions.MaxCellLength"/>.
 /// </summary>
@@ -39,6 +39,8 @@ internal static class PdfReportLayout
         tr { break-inside: avoid; }
         .totals { margin-top: 10pt; break-inside: avoid; border-collapse: collapse; width: auto; }
         .totals th { background: none; border: none; padding-right: 12pt; }
+        h2 { font-size: 10pt; margin: 12pt 0 4pt; break-after: avoid; }
+        .appendix td { font-family: "DejaVu Sans Mono", monospace; font-size: 6.5pt; }
         """;
 
     /// <summary>Writes the whole page and returns the number of rows, failing once a source passes the row limit.</summary>
@@ -112,6 +114,29 @@ internal static class PdfReportLayout
             foreach (var total in totals)
             {
                 tail.Append("<tr><th>").Append(Text(total.Label, maxCellLength)).Append("</th><td>").Append(Text(total.Value, maxCellLength)).Append("</td></tr>\n");
+            }
+
+            tail.Append("</tbody></table>\n");
+        }
+
+        foreach (var appendix in document.Appendices?.Invoke() ?? [])
+        {
+            tail.Append("<h2>").Append(Text(appendix.Title)).Append("</h2>\n<table class=\"appendix\"><thead><tr>");
+            foreach (var column in appendix.Columns)
+            {
+                tail.Append("<th>").Append(Text(column.Header)).Append("</th>");
+            }
+
+            tail.Append("</tr></thead><tbody>\n");
+            foreach (var row in appendix.Rows)
+            {
+                tail.Append("<tr>");
+                foreach (var value in row)
+                {
+                    tail.Append("<td>").Append(Text(value, maxCellLength)).Append("</td>");
+                }
+
+                tail.Append("</tr>\n");
             }
 
             tail.Append("</tbody></table>\n");

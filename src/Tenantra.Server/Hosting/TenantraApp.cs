@@ -95,7 +95,8 @@ public static class TenantraApp
         });
         services.AddTenantraIdentity(configuration);
         services.AddScoped<TenantAccessService>();
-        services.AddScoped<AuditWriter>();
+        var workers = configuration.GetValue("Tenantra:Workers:Enabled", true);
+        services.AddTenantraAudit(configuration, workers);
         services.AddScoped<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, TenantRequirementHandler>();
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
         services.AddTenantraRateLimiting(configuration);
@@ -111,12 +112,11 @@ public static class TenantraApp
         services.AddSingleton(new PdfExportOptions { WeasyPrintPath = configuration["Tenantra:Exports:WeasyPrintPath"] ?? "weasyprint" });
         services.AddScoped<ExportAccess>();
         services.AddJobHandler<ExportJobHandler>(ExportJobHandler.Kind);
-        services.AddExportDataset<AuditRecordsExport>(AuditRecordsExport.DatasetKey);
         services.AddTenantraNotifications(configuration);
         services.AddTenantraIntegrity(configuration);
         services.AddSingleton<Bootstrapper>();
         services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
-        if (configuration.GetValue("Tenantra:Workers:Enabled", true))
+        if (workers)
         {
             services.AddHostedService<TenantPurgeWorker>();
             services.AddHostedService<AgentNoncePurgeWorker>();

@@ -7,7 +7,6 @@ using Tenantra.Core.Identity;
 using Tenantra.Core.Tenancy;
 using Tenantra.Data;
 using Tenantra.Server.Agents;
-using Tenantra.Server.Cli;
 using Tenantra.Server.IntegrationTests.Data;
 using Tenantra.TestCommon;
 
@@ -16,9 +15,9 @@ namespace Tenantra.Server.IntegrationTests.Audit;
 /// <summary>
 /// The server binary's one-shot commands, run in-process against a test database exactly as an
 /// operator runs them: settings as <c>--Key=value</c> tokens, exit codes 0 (done), 1 (the work
-/// found a problem), 2 (bad usage). The tests in this class run one after another, since the
-/// commands share Spectre's process-wide console.
+/// found a problem), 2 (bad usage).
 /// </summary>
+[Collection(CliCollection.Name)]
 public sealed class AuditVerifyCommandTests
 {
     private const string AdminPassword = "a long password here";
@@ -48,7 +47,7 @@ public sealed class AuditVerifyCommandTests
         // Platform (the admin's sign-in), the MSP (none) and four customers with three records each.
         var intact = await RunAsync(app.Database, "audit", "verify");
         Assert.True(intact.ExitCode == 0, intact.Output);
-        Assert.Contains("6 chains, 13 records checked, 0 broken.", intact.Output, StringComparison.Ordinal);
+        Assert.Contains("6 chains, 13 records and 0 signed anchors checked, 0 broken.", intact.Output, StringComparison.Ordinal);
 
         var (changed, lastRemoved, middleRemoved, untouched) = (customers[0], customers[1], customers[2], customers[3]);
         await using (var owner = await OwnerConnection.OpenAsync(app.Database, changed, lastRemoved, middleRemoved))
@@ -80,7 +79,7 @@ public sealed class AuditVerifyCommandTests
 
         var whole = await RunAsync(app.Database, "audit", "verify", "--tenant", untouched.ToString());
         Assert.True(whole.ExitCode == 0, whole.Output);
-        Assert.Contains("1 chains, 3 records checked, 0 broken.", whole.Output, StringComparison.Ordinal);
+        Assert.Contains("1 chains, 3 records and 0 signed anchors checked, 0 broken.", whole.Output, StringComparison.Ordinal);
 
         var unknown = await RunAsync(app.Database, "audit", "verify", "--tenant", Guid.NewGuid().ToString());
         Assert.True(unknown.ExitCode == 2, unknown.Output);
@@ -194,37 +193,7 @@ public sealed class AuditVerifyCommandTests
         Assert.True(differences.Count == 0, TenantraSchema.Report(differences));
     }
 
-    /// <summary>Runs the CLI with <paramref name="command"/> pointed at <paramref name="database"/>, capturing what it prints.</summary>
-    private static async Task<(int ExitCode, string Output)> RunAsync(TestDatabase database, params string[] command)
-    {
-        string[] args =
-        [
-            .. command,
-            .. database.Settings().Select(s => $"--{s.Key}={s.Value}"),
-            "--Tenantra:Identity:PasswordIterations=1000",
-            "--Logging:LogLevel:Default=Warning",
-        ];
-        using var output = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(output),
-        });
-        console.Profile.Width = 400;
-        var previous = AnsiConsole.Console;
-        AnsiConsole.Console = console;
-        try
-        {
-            var exitCode = await TenantraCli.RunAsync(args);
-            return (exitCode, $"exit {exitCode}:\n{output}");
-        }
-        finally
-        {
-            AnsiConsole.Console = previous;
-        }
-    }
+    private static Task<(int ExitCode, string Output)> RunAsync(TestDatabase database, params string[] command) => CliRunner.RunAsync(database, command);
 
     private static Task<(int Tenants, int Users, int Memberships)> DemoCountsAsync(TenantraTestApp app) => app.InPlatformAsync(async db =>
         (await db.Tenants.CountAsync(), await db.Users.CountAsync(), await db.Memberships.CountAsync()));

@@ -21,6 +21,13 @@ public static partial class DatabaseSchemaReader
 
     private static bool IsMigrationBookkeeping(string table) => table.StartsWith("__EFMigrations", StringComparison.Ordinal);
 
+    /// <summary>
+    /// Full-text search over audit records lives outside the EF model by design (migration M0008):
+    /// SQLite's FTS5 table with its shadow tables, PostgreSQL's generated tsvector column and its GIN index.
+    /// </summary>
+    private static bool IsFullTextSearch(string table, string? columnOrIndex = null) =>
+        table.StartsWith("audit_records_search", StringComparison.Ordinal) || (table == "audit_records" && columnOrIndex is "search" or "ix_audit_records_search");
+
     private static async Task<DatabaseSchema> ReadSqliteAsync(SqliteConnection connection)
     {
         var tables = new List<(string Name, string Sql)>();
@@ -30,7 +37,7 @@ public static partial class DatabaseSchemaReader
             while (await reader.ReadAsync())
             {
                 var name = reader.GetString(0);
-                if (!name.StartsWith("sqlite_", StringComparison.Ordinal) && !IsMigrationBookkeeping(name))
+                if (!name.StartsWith("sqlite_", StringComparison.Ordinal) && !IsMigrationBookkeeping(name) && !IsFullTextSearch(name))
                 {
                     tables.Add((name, reader.GetString(1)));
                 }
@@ -130,7 +137,7 @@ public static partial class DatabaseSchemaReader
             while (await reader.ReadAsync())
             {
                 var table = reader.GetString(0);
-                if (!IsMigrationBookkeeping(table))
+                if (!IsMigrationBookkeeping(table) && !IsFullTextSearch(table, reader.GetString(1)))
                 {
                     Add(columns, table, new ColumnSchema(reader.GetString(1), SchemaComparer.NormaliseType(reader.GetString(2)), !reader.GetBoolean(3)));
                 }
@@ -157,7 +164,7 @@ public static partial class DatabaseSchemaReader
             while (await reader.ReadAsync())
             {
                 var table = reader.GetString(0);
-                if (IsMigrationBookkeeping(table))
+                if (IsMigrationBookkeeping(table) || IsFullTextSearch(table, reader.GetString(1)))
                 {
                     continue;
                 }

@@ -13,7 +13,7 @@ public sealed class SchemaMatchesModelTests
 {
     private static readonly string[] s_tables =
     [
-        "agent_nonces", "api_tokens", "asset_groups", "asset_states", "assets", "audit_chain_heads", "audit_records",
+        "agent_nonces", "api_tokens", "asset_groups", "asset_states", "assets", "audit_anchors", "audit_chain_heads", "audit_records", "audit_signing_keys",
         "collection_intervals", "data_protection_keys", "enrollment_tokens", "export_files", "feature_overrides", "integrity_baselines", "integrity_event_comments",
         "integrity_events", "integrity_rules", "integrity_suppressions", "invitations", "jobs",
         "membership_customers", "memberships", "notification_attempts", "notification_deliveries", "notification_endpoints", "notification_events",
@@ -37,7 +37,7 @@ public sealed class SchemaMatchesModelTests
         Assert.Equal(s_tables, actual.Tables.Select(t => t.Name).Order(StringComparer.Ordinal));
         Assert.All(actual.Tables, t => Assert.NotNull(t.PrimaryKey));
         Assert.Equal(19, actual.Find("audit_records")!.Columns.Count);
-        Assert.Equal(3, actual.Find("audit_records")!.Indexes.Count);
+        Assert.Equal(7, actual.Find("audit_records")!.Indexes.Count);
         Assert.Equal(2, actual.Find("tenants")!.ForeignKeys.Concat(actual.Find("users")!.ForeignKeys).Count());
     }
 

@@ -178,10 +178,10 @@ internal static class ExportTestSupport
         throw new TimeoutException("The export did not finish.");
     }
 
-    /// <summary>A PDF's text as pdftotext (poppler-utils) lays it out.</summary>
-    public static async Task<string> PdfTextAsync(string pdfPath)
+    /// <summary>A PDF's text as pdftotext (poppler-utils) lays it out, or in reading order (cell after cell) without <paramref name="layout"/>.</summary>
+    public static async Task<string> PdfTextAsync(string pdfPath, bool layout = true)
     {
-        var (exitCode, stdout, stderr) = await RunAsync("pdftotext", null, "-layout", "-enc", "UTF-8", pdfPath, "-");
+        var (exitCode, stdout, stderr) = await RunAsync("pdftotext", null, layout ? "-layout" : "-raw", "-enc", "UTF-8", pdfPath, "-");
         Assert.True(exitCode == 0, $"pdftotext (poppler-utils) failed: {stderr}");
         return stdout;
     }

@@ -22,7 +22,10 @@ public sealed class JsonExportWriterTests
             }
         }
 
-        var document = Document(s_columns, Source(), () => [.. statuses.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => new ExportTotal(s.Key, s.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)))]);
+        var document = Document(s_columns, Source(), () => [.. statuses.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => new ExportTotal(s.Key, s.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)))]) with
+        {
+            Appendices = () => [new ExportAppendix("Signatures", [new("key", "Key"), new("signature", "Signature")], [["k1", "<sig>"], ["k2", null]])],
+        };
         var output = new ForwardOnlyStream();
 
         var written = await new JsonExportWriter().WriteAsync(document, output, null, CancellationToken.None);
@@ -30,7 +33,7 @@ public sealed class JsonExportWriterTests
         Assert.Equal(HostileValues.Length, written);
         using var json = JsonDocument.Parse(output.ToArray());
         var root = json.RootElement;
-        Assert.Equal(["title", "tenant", "period", "generatedAt", "columns", "rows", "totals"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["title", "tenant", "period", "generatedAt", "columns", "rows", "totals", "appendices"], root.EnumerateObject().Select(p => p.Name));
         Assert.Equal("Assets", root.GetProperty("title").GetString());
         Assert.Equal("Contoso <Ltd> & Sons", root.GetProperty("tenant").GetString());
         Assert.Equal("2025-12-31T22:00:00Z", root.GetProperty("period").GetProperty("from").GetString());
@@ -52,10 +55,16 @@ public sealed class JsonExportWriterTests
         Assert.Equal(
             [("failed", "10"), ("ok", "18")],
             root.GetProperty("totals").EnumerateArray().Select(t => (t.GetProperty("label").GetString(), t.GetProperty("value").GetString())));
+        var appendix = Assert.Single(root.GetProperty("appendices").EnumerateArray().ToList());
+        Assert.Equal("Signatures", appendix.GetProperty("title").GetString());
+        Assert.Equal(["key", "signature"], appendix.GetProperty("columns").EnumerateArray().Select(c => c.GetProperty("key").GetString()));
+        Assert.Equal(
+            [("k1", "<sig>"), ("k2", null)],
+            appendix.GetProperty("rows").EnumerateArray().Select(r => (r.GetProperty("key").GetString(), r.GetProperty("signature").GetString())));
     }
 
     [Fact]
-    public async Task Without_period_or_totals_the_period_is_null_and_totals_empty()
+    public async Task Without_period_totals_or_appendices_the_period_is_null_and_the_lists_empty()
     {
         var document = Document([new("v", "V")], Async([["x"]])) with { PeriodFrom = null, PeriodTo = null };
         var output = new ForwardOnlyStream();
@@ -63,7 +72,7 @@ public sealed class JsonExportWriterTests
         await new JsonExportWriter().WriteAsync(document, output, null, CancellationToken.None);
 
         Assert.Equal(
-            """{"title":"Assets","tenant":"Contoso \u003CLtd\u003E \u0026 Sons","period":null,"generatedAt":"2026-03-14T13:09:26Z","columns":[{"key":"v","header":"V"}],"rows":[{"v":"x"}],"totals":[]}""",
+            """{"title":"Assets","tenant":"Contoso \u003CLtd\u003E \u0026 Sons","period":null,"generatedAt":"2026-03-14T13:09:26Z","columns":[{"key":"v","header":"V"}],"rows":[{"v":"x"}],"totals":[],"appendices":[]}""",
             Encoding.UTF8.GetString(output.ToArray()));
     }
 

@@ -362,7 +362,7 @@ public sealed partial class IsolationMatrixTests(IsolationMatrixFixture world) :
             var db = services.GetRequiredService<TenantraDbContext>();
             return (await db.ApiTokens.AsNoTracking().SingleAsync(t => t.Id == world.BTokenId),
                 await db.Invitations.AsNoTracking().SingleAsync(i => i.Id == world.BInvitationId),
-                await AuditVerification.VerifyAsync(db, world.B1, CancellationToken.None));
+                await services.GetRequiredService<AuditVerification>().VerifyAsync(world.B1));
         });
         Assert.Null(token.RevokedAt);
         Assert.True(invitation.IsOpenAt(DateTimeOffset.UtcNow), "B1's invitation is no longer open.");
@@ -567,6 +567,8 @@ public sealed partial class IsolationMatrixFixture : IAsyncLifetime
             "suppressionId" => targets.SuppressionId.ToString(),
             "goldenBaselineId" => targets.GoldenBaselineId.ToString(),
             "ruleKey" => BRuleKey,
+            // Sequences are per chain: A's record 1 is A's own, B's is reached only through B's tenant id.
+            "sequence" => "1",
             "key" => "audit",
             "category" => SnapshotCategories.Services,
             var name => throw new InvalidOperationException($"{route} has the route parameter {{{name}}}; teach the isolation matrix which of B's ids goes there."),

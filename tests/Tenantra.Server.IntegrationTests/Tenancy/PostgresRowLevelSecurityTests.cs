@@ -391,7 +391,7 @@ public sealed class PostgresRowLevelSecurityTests(TenantRowsFixture rows) : ICla
     }
 
     private Task<AuditChainVerification> VerifyAsync(Guid tenantId) =>
-        rows.App.InTenantAsync(tenantId, services => AuditVerification.VerifyAsync(services.GetRequiredService<TenantraDbContext>(), tenantId, CancellationToken.None));
+        rows.App.InTenantAsync(tenantId, services => services.GetRequiredService<AuditVerification>().VerifyAsync(tenantId));
 
     private Task<List<string>> TablesAsync() =>
         rows.App.InPlatformAsync(db => Task.FromResult(TenantRowsFixture.TenantScopedEntities(db).Select(e => e.GetTableName()!).Order(StringComparer.Ordinal).ToList()));

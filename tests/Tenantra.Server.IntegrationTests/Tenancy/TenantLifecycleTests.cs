@@ -247,7 +247,7 @@ public sealed class TenantLifecycleTests(SharedTestApp shared) : IClassFixture<S
                 await db.ApiTokens.CountAsync(),
                 await db.Invitations.CountAsync(),
                 await db.AuditRecords.Where(r => r.TenantId == a1).Select(r => r.Action).ToListAsync(),
-                await AuditVerification.VerifyAsync(db, a1, CancellationToken.None));
+                await services.GetRequiredService<AuditVerification>().VerifyAsync(a1));
         });
         Assert.Equal(0, tokens);
         Assert.Equal(0, invitations);

@@ -28,6 +28,7 @@ public sealed class TenantRowsFixture : IAsyncLifetime
     {
         ["audit_records"] = 2,
         ["audit_chain_heads"] = 1,
+        ["audit_anchors"] = 1,
         ["feature_overrides"] = 1,
         ["api_tokens"] = 1,
         ["invitations"] = 1,
@@ -98,6 +99,9 @@ public sealed class TenantRowsFixture : IAsyncLifetime
             await using var scope = App.Services.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<AuditWriter>().WriteAsync(tenantId, new AuditEvent($"test.seeded-{i}", "tenant", tenantId));
         }
+
+        Assert.NotNull((await App.InTenantAsync(tenantId, services =>
+            services.GetRequiredService<AuditAnchoring>().AnchorAsync(services.GetRequiredService<TenantraDbContext>(), tenantId))).Anchor);
 
         var invitation = SecretTokens.New("inv_");
         await App.InTenantAsync(tenantId, async services =>

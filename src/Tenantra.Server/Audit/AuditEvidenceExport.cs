@@ -1,0 +1,86 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Microsoft.EntityFrameworkCore;
+using Tenantra.Core.Audit;
+using Tenantra.Core.Identity;
+using Tenantra.Data;
+using Tenantra.Server.Exports;
+using Tenantra.Server.Platform;
+
+namespace Tenantra.Server.Audit;
+
+/// <summary>
+/// The audit trail as evidence an outsider can verify: every hashed field of every record (the
+/// list's filters, oldest first), the chain check made while exporting, the anchors that cover the
+/// records, the public keys, and a seal — the server's signature over exactly these records in this
+/// order. Its JSON form is what <c>tenantra audit verify --file</c> checks with only a public key.
+/// </summary>
+public sealed class AuditEvidenceExport : IExportDataset
+{
+    public const string DatasetKey = "audit-evidence";
+
+    public string Key => DatasetKey;
+
+    public string Title => "Audit trail evidence (verifiable)";
+
+    public Permission Permission => Permission.AuditRead;
+
+    public void Validate(IReadOnlyDictionary<string, string> filters, ValidationErrors errors) => AuditRecordFilter.Parse(filters, errors);
+
+    public ExportDocument Document(IServiceProvider tenantServices, Guid tenantId, string tenantName, IReadOnlyDictionary<string, string> filters, DateTimeOffset now)
+    {
+        var filter = AuditRecordFilter.Parse(filters, new ValidationErrors());
+        var evidence = new Collected();
+        return new ExportDocument
+        {
+            Title = Title,
+            TenantName = tenantName,
+            PeriodFrom = filter.From,
+            PeriodTo = filter.To,
+            GeneratedAt = now,
+            Columns = AuditEvidenceFile.RecordColumns,
+            Rows = RowsAsync(tenantServices, tenantId, filter, now, evidence),
+            Totals = () => evidence.Totals,
+            Appendices = () => evidence.Appendices,
+        };
+    }
+
+    private static async IAsyncEnumerable<IReadOnlyList<string?>> RowsAsync(
+        IServiceProvider services, Guid tenantId, AuditRecordFilter filter, DateTimeOffset now, Collected evidence, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var db = services.GetRequiredService<TenantraDbContext>();
+        var keys = services.GetRequiredService<AuditSigningKeys>();
+        var check = await services.GetRequiredService<AuditVerification>().VerifyAsync(tenantId, cancellationToken);
+        var anchors = await db.AuditAnchors.AsNoTracking().Where(a => a.TenantId == tenantId).OrderBy(a => a.Sequence).ToListAsync(cancellationToken);
+        using var digest = new AuditRecordsDigest();
+        long count = 0, first = 0, last = 0;
+        await foreach (var record in filter.StreamAsync(db, tenantId, cancellationToken))
+        {
+            digest.Add(record.Sequence, record.Hash);
+            first = count++ == 0 ? record.Sequence : first;
+            last = record.Sequence;
+            yield return AuditEvidenceFile.Row(record);
+        }
+
+        var signer = await keys.SignerAsync(cancellationToken);
+        var keyId = AuditSignature.KeyIdOf(signer);
+        var sealedAt = AuditSignature.TruncateToMicroseconds(now);
+        var seal = new AuditSeal(tenantId, count, first, last, digest.Finish(), sealedAt, keyId, "");
+        seal = seal with { Signature = AuditSignature.Sign(signer, seal.Statement) };
+        evidence.Totals = [new("Records", count.ToString("N0", CultureInfo.InvariantCulture)), .. AuditEvidence.ChainTotals(check)];
+        evidence.Appendices =
+        [
+            AuditEvidence.Seal(seal),
+            AuditEvidence.Anchors(AuditEvidence.Covering(anchors, first, last)),
+            AuditEvidence.Keys(await keys.PublishedAsync(cancellationToken)),
+        ];
+    }
+
+    /// <summary>What the rows' enumeration found, for the totals and appendices written after them.</summary>
+    private sealed class Collected
+    {
+        public IReadOnlyList<ExportTotal> Totals { get; set; } = [];
+
+        public IReadOnlyList<ExportAppendix> Appendices { get; set; } = [];
+    }
+}
