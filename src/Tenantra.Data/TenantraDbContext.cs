@@ -33,6 +33,8 @@ public sealed class TenantraDbContext(DbContextOptions<TenantraDbContext> option
     public DbSet<AuditChainHead> AuditChainHeads => Set<AuditChainHead>();
     public DbSet<AuditAnchor> AuditAnchors => Set<AuditAnchor>();
     public DbSet<AuditSigningKey> AuditSigningKeys => Set<AuditSigningKey>();
+    public DbSet<AuditAlert> AuditAlerts => Set<AuditAlert>();
+    public DbSet<AuditDetectionState> AuditDetectionStates => Set<AuditDetectionState>();
     public DbSet<FeatureOverride> FeatureOverrides => Set<FeatureOverride>();
     public DbSet<WorkerHeartbeat> WorkerHeartbeats => Set<WorkerHeartbeat>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -65,6 +65,8 @@ public sealed class TenantraTestApp : IAsyncDisposable
         all["Tenantra:Workers:Enabled"] = "false";
         // Tests judge drift as soon as a snapshot is stored.
         all["Tenantra:Integrity:EvaluationDelaySeconds"] = "0";
+        // Detections would make alerts of the tests' own actions (tokens used at night, admins made); their tests switch them on.
+        all["Tenantra:Audit:DetectionsEnabled"] = "false";
         all["Tenantra:Identity:PasswordIterations"] = "1000";
         all["Tenantra:RateLimits:RequestsPerMinute"] = "100000";
         all["Tenantra:RateLimits:SignInPerMinute"] = "100000";

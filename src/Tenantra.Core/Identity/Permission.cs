@@ -32,6 +32,9 @@ public enum Permission
 
     /// <summary>Pin and golden baselines, suppressions and severity rules.</summary>
     IntegrityManage,
+
+    /// <summary>The tenant's audit detection settings.</summary>
+    AuditManage,
 }
 
 public static class Permissions
@@ -42,7 +45,7 @@ public static class Permissions
         [
             Permission.TenantRead, Permission.TenantManage, Permission.CustomersManage, Permission.UsersRead,
             Permission.UsersManage, Permission.TokensManage, Permission.AuditRead, Permission.BillingRead,
-            Permission.AssetsRead, Permission.AgentsManage, Permission.IntegrityTriage, Permission.IntegrityManage,
+            Permission.AssetsRead, Permission.AgentsManage, Permission.IntegrityTriage, Permission.IntegrityManage, Permission.AuditManage,
         ],
         [Role.Analyst] = [Permission.TenantRead, Permission.UsersRead, Permission.TokensManage, Permission.AssetsRead, Permission.IntegrityTriage],
         [Role.Viewer] = [Permission.TenantRead, Permission.AssetsRead],

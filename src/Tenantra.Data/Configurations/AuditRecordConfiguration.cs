@@ -64,3 +64,30 @@ internal sealed class AuditSigningKeyConfiguration : IEntityTypeConfiguration<Au
         builder.Property(k => k.ProtectedPrivateKey).HasMaxLength(1000);
     }
 }
+
+internal sealed class AuditAlertConfiguration : IEntityTypeConfiguration<AuditAlert>
+{
+    public void Configure(EntityTypeBuilder<AuditAlert> builder)
+    {
+        builder.ToTable("audit_alerts");
+        builder.HasKey(a => new { a.TenantId, a.Id });
+        builder.HasIndex(a => new { a.TenantId, a.Fingerprint }).IsUnique();
+        builder.HasIndex(a => new { a.TenantId, a.RaisedAt });
+        builder.Property(a => a.Detection).HasConversion<string>().HasMaxLength(64);
+        builder.Property(a => a.Title).HasMaxLength(200);
+        builder.Property(a => a.Detail).HasMaxLength(2000);
+        builder.Property(a => a.ActorName).HasMaxLength(254);
+        builder.Property(a => a.SourceIp).HasMaxLength(64);
+        builder.Property(a => a.RecordsQuery).HasMaxLength(1000);
+        builder.Property(a => a.Fingerprint).HasMaxLength(300);
+    }
+}
+
+internal sealed class AuditDetectionStateConfiguration : IEntityTypeConfiguration<AuditDetectionState>
+{
+    public void Configure(EntityTypeBuilder<AuditDetectionState> builder)
+    {
+        builder.ToTable("audit_detection_states");
+        builder.HasKey(s => s.TenantId);
+    }
+}

@@ -38,6 +38,7 @@ public static class AuditEndpoints
         routes.MapGet("/api/v1/audit/signing-keys", ListSigningKeys).AllowAnonymous().WithTags("Audit")
             .WithName("ListAuditSigningKeys").WithSummary("The server's public keys for audit anchors and export seals")
             .WithDescription("Public, so auditors can fetch and pin them. Newest (the one signing now) first.");
+        routes.MapAuditDetectionEndpoints();
     }
 
     private static async Task<Ok<Paged<AuditRecordResponse>>> List(

@@ -2,6 +2,7 @@ using Tenantra.Core.Audit;
 using Tenantra.Core.Tenancy;
 using Tenantra.Data;
 using Tenantra.Server.Identity;
+using Tenantra.Server.Platform.Jobs;
 using Tenantra.Server.Platform.Metrics;
 using Tenantra.Server.Tenancy;
 
@@ -21,10 +22,14 @@ public sealed record AuditEvent(string Action, string? TargetType = null, object
 /// <summary>
 /// The one audit writer. <see cref="StageAsync"/> puts a record in the current change so it commits
 /// (or not) with it; <see cref="WriteAsync"/> records something that changes nothing else (a
-/// sign-in, a refused request) in its own tenant scope and transaction.
+/// sign-in, a refused request) in its own tenant scope and transaction. Either way a detection run
+/// over the tenant's new records (<see cref="AuditDetector"/>) is queued in the same transaction
+/// (unless <see cref="AuditOptions.DetectionsEnabled"/> is off).
 /// </summary>
 public sealed class AuditWriter(
     TenantraDbContext db,
+    JobQueue jobs,
+    AuditOptions options,
     IHttpContextAccessor http,
     Caller caller,
     TenantAccessService access,
@@ -42,6 +47,10 @@ public sealed class AuditWriter(
     {
         var onBehalfOf = caller.IsAuthenticated ? (await access.GetAsync(tenantId)).OnBehalfOfTenantId : null;
         db.StageAudit(Build(tenantId, auditEvent, onBehalfOf));
+        if (options.DetectionsEnabled)
+        {
+            await AuditDetector.EnqueueAsync(jobs, tenantId, clock.GetUtcNow(), CancellationToken.None);
+        }
     }
 
     /// <summary>Appends a record now, in its own transaction, inside <paramref name="tenantId"/>'s scope.</summary>
@@ -52,6 +61,10 @@ public sealed class AuditWriter(
         await using var scope = scopes.Enter(tenantId);
         var scopedDb = scope.ServiceProvider.GetRequiredService<TenantraDbContext>();
         scopedDb.StageAudit(record);
+        if (options.DetectionsEnabled)
+        {
+            await AuditDetector.EnqueueAsync(scope.ServiceProvider.GetRequiredService<JobQueue>(), tenantId, clock.GetUtcNow(), cancellationToken);
+        }
         await scopedDb.SaveChangesAsync(cancellationToken);
         metrics.AuditRecordsWritten.Inc();
         _written = true;

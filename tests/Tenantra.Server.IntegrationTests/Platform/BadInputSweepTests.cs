@@ -327,6 +327,8 @@ public sealed partial class BadInputSweepTests(BadInputSweepFixture fixture, ITe
             _ when typeof(IEnumerable<Guid>).IsAssignableFrom(bare) => FieldKind.IdList,
             _ when typeof(IEnumerable<RuleBody>).IsAssignableFrom(bare) => FieldKind.RuleList,
             _ when bare == typeof(RuleMatch) => FieldKind.SeverityRuleMatch,
+            _ when bare == typeof(AuditThreshold) => FieldKind.DetectionThreshold,
+            _ when bare == typeof(AuditWorkingHours) => FieldKind.WorkingHours,
             _ => throw new InvalidOperationException($"The sweep does not know how to fill a {type}; teach {nameof(BadInputSweepTests)}."),
         };
     }
@@ -346,6 +348,8 @@ public sealed partial class BadInputSweepTests(BadInputSweepFixture fixture, ITe
                 FieldKind.Choice when field.Type == typeof(DigestMode) => "immediate",
                 FieldKind.Choice when field.Type == typeof(IntegrityEventStatus) => "acknowledged",
                 FieldKind.SeverityRuleMatch => new JsonObject { ["kinds"] = new JsonArray("systemd-unit"), ["keyPattern"] = "^sweep" },
+                FieldKind.DetectionThreshold => new JsonObject { ["enabled"] = true, ["count"] = 5, ["windowMinutes"] = 15 },
+                FieldKind.WorkingHours => new JsonObject { ["enabled"] = true, ["startHour"] = 7, ["endHour"] = 19, ["weekdaysOnly"] = true },
                 FieldKind.Flag => false,
                 FieldKind.Number when field.Name == "schemaVersion" => SnapshotSchema.Version,
                 FieldKind.Number => 7,
@@ -419,6 +423,8 @@ public sealed partial class BadInputSweepTests(BadInputSweepFixture fixture, ITe
         FieldKind.IdList => new JsonArray("not-a-guid"),
         FieldKind.RuleList => "x",
         FieldKind.SeverityRuleMatch => "x",
+        FieldKind.DetectionThreshold => "x",
+        FieldKind.WorkingHours => new JsonArray(7, 19),
         _ => throw new ArgumentOutOfRangeException(nameof(field)),
     };
 
@@ -450,6 +456,12 @@ public sealed partial class BadInputSweepTests(BadInputSweepFixture fixture, ITe
 
         /// <summary>Notification rules: event type, channels, least severity.</summary>
         RuleList,
+
+        /// <summary>An audit detection's count within a window.</summary>
+        DetectionThreshold,
+
+        /// <summary>Working hours for off-hours detections.</summary>
+        WorkingHours,
     }
 
     private sealed record BodyField(string Name, FieldKind Kind, Type Type);

@@ -15,6 +15,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Tenantra.Agent.Contracts;
 using Tenantra.Core.Agents;
+using Tenantra.Core.Audit;
 using Tenantra.Core.Identity;
 using Tenantra.Core.Integrity;
 using Tenantra.Core.Notifications;
@@ -894,6 +895,16 @@ public sealed partial class IsolationMatrixFixture : IAsyncLifetime
         if (value == typeof(IntegrityEventStatus))
         {
             return IntegrityEventStatus.Acknowledged;
+        }
+
+        if (value == typeof(AuditThreshold))
+        {
+            return new AuditThreshold(true, 5, 15);
+        }
+
+        if (value == typeof(AuditWorkingHours))
+        {
+            return new AuditWorkingHours(true, 7, 19, true);
         }
 
         if (value == typeof(RuleMatch))

@@ -87,7 +87,7 @@ public sealed partial class QueryFilterCoverageTests(TenantRowsFixture rows) : I
         });
 
         Assert.Equal(
-            ["AgentNonce", "ApiToken", "Asset", "AssetGroup", "AssetState", "AuditAnchor", "AuditChainHead", "AuditRecord", "CollectionInterval", "EnrollmentToken", "ExportFile", "FeatureOverride",
+            ["AgentNonce", "ApiToken", "Asset", "AssetGroup", "AssetState", "AuditAlert", "AuditAnchor", "AuditChainHead", "AuditDetectionState", "AuditRecord", "CollectionInterval", "EnrollmentToken", "ExportFile", "FeatureOverride",
                 "IntegrityBaseline", "IntegrityEvent", "IntegrityEventComment", "IntegrityRule", "IntegritySuppression", "Invitation",
                 "NotificationAttempt", "NotificationDelivery", "NotificationEndpoint", "NotificationEvent", "NotificationRule", "NotificationSchedule", "SnapshotRecord"],
             declared);

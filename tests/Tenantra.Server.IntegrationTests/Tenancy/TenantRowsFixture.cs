@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.Extensions.DependencyInjection;
 using Tenantra.Core;
 using Tenantra.Core.Agents;
+using Tenantra.Core.Audit;
 using Tenantra.Core.Identity;
 using Tenantra.Core.Integrity;
 using Tenantra.Core.Notifications;
@@ -29,6 +30,8 @@ public sealed class TenantRowsFixture : IAsyncLifetime
         ["audit_records"] = 2,
         ["audit_chain_heads"] = 1,
         ["audit_anchors"] = 1,
+        ["audit_alerts"] = 1,
+        ["audit_detection_states"] = 1,
         ["feature_overrides"] = 1,
         ["api_tokens"] = 1,
         ["invitations"] = 1,
@@ -109,6 +112,21 @@ public sealed class TenantRowsFixture : IAsyncLifetime
             var db = services.GetRequiredService<TenantraDbContext>();
             var now = DateTimeOffset.UtcNow;
             db.FeatureOverrides.Add(new FeatureOverride { TenantId = tenantId, FeatureKey = "audit", Enabled = false, UpdatedAt = now });
+            db.AuditDetectionStates.Add(new AuditDetectionState { TenantId = tenantId, ExaminedThrough = 2 });
+            db.AuditAlerts.Add(new AuditAlert
+            {
+                TenantId = tenantId,
+                Detection = AuditDetection.MassDelete,
+                Title = "Mass delete",
+                Detail = $"seeded for {tenantId}",
+                RecordsQuery = "q=seeded",
+                FirstSequence = 1,
+                LastSequence = 2,
+                Records = 2,
+                OccurredAt = now,
+                RaisedAt = now,
+                Fingerprint = $"seeded:{tenantId}",
+            });
             db.Invitations.Add(new Invitation
             {
                 TenantId = tenantId,

@@ -118,6 +118,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tenants/{tenantId}/audit-anchors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed anchors over the tenant's chain, newest first
+         * @description Each anchor is the server's ECDSA P-256 signature over the tenant id, a record's sequence and hash, the time and the key id (statement format in docs/audit.md); check it with the public keys from `GET /api/v1/audit/signing-keys`.
+         */
+        get: operations["ListAuditAnchors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/signing-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The server's public keys for audit anchors and export seals
+         * @description Public, so auditors can fetch and pin them. Newest (the one signing now) first.
+         */
+        get: operations["ListAuditSigningKeys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/sign-in": {
         parameters: {
             query?: never;
@@ -997,9 +1037,26 @@ export interface paths {
         };
         /**
          * The tenant's audit records, newest first
-         * @description Paged; filters: `action` (prefix, e.g. `tenant.`), `outcome`, `actorUserId`, `from`/`to` (UTC). `q` searches actor names and targets. Sort: `occurredAt` (default `-occurredAt`, newest first).
+         * @description Paged; filters: `action` (prefix, e.g. `tenant.`), `outcome`, `actorUserId`, `onBehalfOfTenantId` (the MSP whose staff acted), `targetType`, `targetId`, `sourceIp` (exact), `from`/`to` (UTC). `q` is full-text search over actor, action, target, source IP, user agent, request id and before/after: every term must match, the last word of a term as a prefix. Sort: `occurredAt` (default `-occurredAt`, newest first).
          */
         get: operations["ListAuditRecords"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/audit-records/{sequence}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One audit record, by its place in the chain */
+        get: operations["GetAuditRecord"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1019,9 +1076,50 @@ export interface paths {
         put?: never;
         /**
          * Check the tenant's hash chain
-         * @description Recomputes every record's hash and link and compares the end with the chain head.
+         * @description Recomputes every record's hash and link, checks every signed anchor (signature, and the hash of the record it names — a chain truncated or rewritten together with its head fails here) and compares the end with the chain head.
          */
         post: operations["VerifyAuditChain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/audit-alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Alerts raised by audit detections, newest first
+         * @description Paged; filters: `detection`, `minSeverity`, `from`/`to` (when raised, UTC); `q` searches the detail, actor and source IP. `recordsQuery` is the audit list's query that shows the records behind an alert.
+         */
+        get: operations["ListAuditAlerts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/audit-detections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's detection settings (the defaults until changed) */
+        get: operations["GetAuditDetections"];
+        /**
+         * Change the tenant's detection settings
+         * @description Every part is required. The change is audited, and raises the "audit settings changed" detection.
+         */
+        put: operations["SetAuditDetections"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1667,10 +1765,44 @@ export interface components {
         };
         /** @enum {unknown} */
         AttemptOutcome: "delivered" | "failed" | "dead";
+        AuditAlertResponse: {
+            /** Format: uuid */
+            id: string;
+            detection: components["schemas"]["AuditDetection"];
+            severity: components["schemas"]["NotificationSeverity"];
+            title: string;
+            detail: string;
+            /** Format: uuid */
+            actorUserId: null | string;
+            actorName: null | string;
+            sourceIp: null | string;
+            /** Format: int64 */
+            firstSequence: number;
+            /** Format: int64 */
+            lastSequence: number;
+            /** Format: int32 */
+            records: number;
+            recordsQuery: string;
+            /** Format: date-time */
+            occurredAt: string;
+            /** Format: date-time */
+            raisedAt: string;
+        };
+        AuditAnchorResponse: {
+            /** Format: int64 */
+            sequence: number;
+            hash: string;
+            /** Format: date-time */
+            signedAt: string;
+            keyId: string;
+            signature: string;
+        };
         /**
          * @description The outcome of checking one tenant's audit chain. long AuditChainVerification.RecordsChecked counts the
          *     records read, including the one that failed; long? AuditChainVerification.FirstBadSequence is the position
-         *     where the chain first went wrong, or null when only the head is missing.
+         *     where the chain first went wrong, or null when only the head is missing. int AuditChainVerification.AnchorsChecked
+         *     counts the signed anchors matched against their records; the chain is vouched for by signature up
+         *     to long? AuditChainVerification.AnchoredThrough, signed at DateTimeOffset? AuditChainVerification.LastAnchoredAt.
          */
         AuditChainVerification: {
             isValid: boolean;
@@ -1679,6 +1811,43 @@ export interface components {
             /** Format: int64 */
             firstBadSequence: null | number;
             problem: null | string;
+            /** Format: int32 */
+            anchorsChecked?: number;
+            /** Format: int64 */
+            anchoredThrough?: null | number;
+            /** Format: date-time */
+            lastAnchoredAt?: null | string;
+        };
+        /**
+         * @description The suspicious actions Tenantra watches the audit trail for.
+         * @enum {unknown}
+         */
+        AuditDetection: "failedSignInsPerUser" | "failedSignInsPerAddress" | "newSignInAddress" | "adminGrant" | "secondFactorDisabled" | "offHoursToken" | "massDelete" | "massExport" | "auditSettingsChanged" | "enrollmentTokenWithoutExpiry";
+        /** @description A tenant's detection settings; a tenant without any has AuditDetectionSettings AuditDetectionSettings.Defaults. */
+        AuditDetectionSettings: {
+            failedSignInsPerUser: components["schemas"]["AuditThreshold"];
+            failedSignInsPerAddress: components["schemas"]["AuditThreshold"];
+            newSignInAddress: boolean;
+            adminGrant: boolean;
+            secondFactorDisabled: boolean;
+            offHoursTokens: components["schemas"]["AuditWorkingHours"];
+            massDelete: components["schemas"]["AuditThreshold"];
+            massExport: components["schemas"]["AuditThreshold"];
+            auditSettingsChanged: boolean;
+            enrollmentTokenWithoutExpiry: boolean;
+        };
+        /** @description A tenant's detection settings as sent: every part is required; a threshold needs a count and a window when it is on. */
+        AuditDetectionSettingsRequest: {
+            failedSignInsPerUser?: null | components["schemas"]["AuditThreshold"];
+            failedSignInsPerAddress?: null | components["schemas"]["AuditThreshold"];
+            newSignInAddress?: null | boolean;
+            adminGrant?: null | boolean;
+            secondFactorDisabled?: null | boolean;
+            offHoursTokens?: null | components["schemas"]["AuditWorkingHours"];
+            massDelete?: null | components["schemas"]["AuditThreshold"];
+            massExport?: null | components["schemas"]["AuditThreshold"];
+            auditSettingsChanged?: null | boolean;
+            enrollmentTokenWithoutExpiry?: null | boolean;
         };
         /** @enum {unknown} */
         AuditOutcome: "success" | "failure" | "denied";
@@ -1707,6 +1876,30 @@ export interface components {
             outcome: components["schemas"]["AuditOutcome"];
             previousHash: string;
             hash: string;
+        };
+        AuditSigningKeyResponse: {
+            keyId: string;
+            algorithm: string;
+            publicKeyPem: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        /** @description A count of matching records within a time window that raises an alert when it is reached. */
+        AuditThreshold: {
+            enabled: boolean;
+            /** Format: int32 */
+            count: number;
+            /** Format: int32 */
+            windowMinutes: number;
+        };
+        /** @description When API tokens are expected in use, in the tenant's time zone: from int AuditWorkingHours.StartHour to int AuditWorkingHours.EndHour, on weekdays only when bool AuditWorkingHours.WeekdaysOnly. */
+        AuditWorkingHours: {
+            enabled: boolean;
+            /** Format: int32 */
+            startHour: number;
+            /** Format: int32 */
+            endHour: number;
+            weekdaysOnly: boolean;
         };
         /**
          * @description How a baseline got its entries; shown beside it so nobody wonders where it came from.
@@ -2343,6 +2536,24 @@ export interface components {
             /** Format: int32 */
             total: number;
         };
+        PagedOfAuditAlertResponse: {
+            items: components["schemas"]["AuditAlertResponse"][];
+            /** Format: int32 */
+            page: number;
+            /** Format: int32 */
+            pageSize: number;
+            /** Format: int32 */
+            total: number;
+        };
+        PagedOfAuditAnchorResponse: {
+            items: components["schemas"]["AuditAnchorResponse"][];
+            /** Format: int32 */
+            page: number;
+            /** Format: int32 */
+            pageSize: number;
+            /** Format: int32 */
+            total: number;
+        };
         PagedOfAuditRecordResponse: {
             items: components["schemas"]["AuditRecordResponse"][];
             /** Format: int32 */
@@ -2927,6 +3138,53 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                };
+            };
+        };
+    };
+    ListAuditAnchors: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                q?: string;
+                sort?: string;
+            };
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PagedOfAuditAnchorResponse"];
+                };
+            };
+        };
+    };
+    ListAuditSigningKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditSigningKeyResponse"][];
                 };
             };
         };
@@ -4646,6 +4904,10 @@ export interface operations {
                 action?: string;
                 outcome?: string;
                 actorUserId?: string;
+                onBehalfOfTenantId?: string;
+                targetType?: string;
+                targetId?: string;
+                sourceIp?: string;
                 from?: string;
                 to?: string;
             };
@@ -4668,6 +4930,29 @@ export interface operations {
             };
         };
     };
+    GetAuditRecord: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                sequence: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditRecordResponse"];
+                };
+            };
+        };
+    };
     VerifyAuditChain: {
         parameters: {
             query?: never;
@@ -4686,6 +4971,94 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditChainVerification"];
+                };
+            };
+        };
+    };
+    ListAuditAlerts: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                q?: string;
+                sort?: string;
+                detection?: string;
+                minSeverity?: string;
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PagedOfAuditAlertResponse"];
+                };
+            };
+        };
+    };
+    GetAuditDetections: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditDetectionSettings"];
+                };
+            };
+        };
+    };
+    SetAuditDetections: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AuditDetectionSettingsRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditDetectionSettings"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
         };

@@ -1,5 +1,6 @@
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
+import { useSearchParams } from "react-router";
 import type { ColumnDef } from "@tanstack/react-table";
 import { api, type Schemas } from "../../api/client";
 import { problemMessage, unwrap } from "../../api/problems";
@@ -14,27 +15,69 @@ import type { ListParams } from "../../components/useListParams";
 import { useServerList } from "../../components/useServerList";
 import { RequestExport } from "../exports/RequestExport";
 import { useTenantId } from "../shell/tenant";
+import { AuditRecordDialog } from "./AuditRecordDialog";
 
 type AuditRecord = Schemas["AuditRecordResponse"];
-const filterNames = ["action", "outcome", "from", "to"] as const;
+const filterNames = ["action", "outcome", "from", "to", "targetType", "targetId", "sourceIp", "onBehalfOfTenantId"] as const;
 type AuditFilter = (typeof filterNames)[number];
 const outcomeOptions = ["success", "failure", "denied"].map((o) => ({ value: o, label: o[0]!.toUpperCase() + o.slice(1) }));
 
-/** The tenant's audit trail, newest first, with the hash chain check. The full viewer comes with the audit log system. */
+/**
+ * The tenant's audit trail, newest first: filters, full-text search, a record's detail with its
+ * before and after (`?record=` in the address, so a link can point at one), the chain check with
+ * its signed anchors, and exports — readable (CSV, PDF) or as evidence an auditor verifies offline.
+ */
 export function AuditPage() {
   const tenantId = useTenantId();
   const fetchPage = async (query: ListParams<AuditFilter>["query"]) =>
     unwrap(await api.GET("/api/v1/tenants/{tenantId}/audit-records", { params: { path: { tenantId }, query: toApiQuery(query) } }));
   const list = useServerList(["audit", tenantId], fetchPage, filterNames, "-occurredAt");
   const params = list.params;
-  const [exporting, setExporting] = useState(false);
+  const [exporting, setExporting] = useState<"audit-records" | "audit-evidence" | null>(null);
+  const [search, setSearch] = useSearchParams();
+  const opened = Number(search.get("record"));
+  const showRecord = (sequence: number | null) =>
+    setSearch(
+      (current) => {
+        const next = new URLSearchParams(current);
+        if (sequence === null) next.delete("record");
+        else next.set("record", String(sequence));
+        return next;
+      },
+      { replace: sequence === null },
+    );
   const verify = useMutation({
     mutationFn: async () => unwrap(await api.POST("/api/v1/tenants/{tenantId}/audit-records/verify", { params: { path: { tenantId } } })),
   });
 
   const columns: ColumnDef<AuditRecord, unknown>[] = [
+    {
+      header: "#",
+      cell: ({ row }) => (
+        <button type="button" className="font-mono text-xs text-accent underline" onClick={() => showRecord(row.original.sequence)}>
+          {row.original.sequence}
+          <span className="sr-only"> — open the record</span>
+        </button>
+      ),
+    },
     { header: "Time", meta: { sortKey: "occurredAt" }, cell: ({ row }) => <span className="whitespace-nowrap">{formatDate(row.original.occurredAt)}</span> },
-    { header: "Actor", cell: ({ row }) => row.original.actorName ?? "system" },
+    {
+      header: "Actor",
+      cell: ({ row }) => (
+        <span className="flex flex-wrap items-center gap-1">
+          {row.original.actorName ?? "system"}
+          {row.original.onBehalfOfTenantId && (
+            <button
+              type="button"
+              title="Show only what this MSP's staff did here"
+              onClick={() => params.setFilter("onBehalfOfTenantId", row.original.onBehalfOfTenantId!)}
+            >
+              <Badge tone="accent">MSP staff</Badge>
+            </button>
+          )}
+        </span>
+      ),
+    },
     { header: "Action", cell: ({ row }) => <code className="text-xs">{row.original.action}</code> },
     {
       header: "Target",
@@ -49,10 +92,11 @@ export function AuditPage() {
     <>
       <PageHeader
         title="Audit trail"
-        description="Every change and sign-in in this tenant, chained by SHA-256 so that an edit or deletion is detectable."
+        description="Every change and sign-in in this tenant — including what MSP staff did here — chained by SHA-256 and signed by the server every hour, so an edit, deletion or truncation is detectable."
         actions={
           <>
-            <Button onClick={() => setExporting(true)}>Export…</Button>
+            <Button onClick={() => setExporting("audit-records")}>Export…</Button>
+            <Button onClick={() => setExporting("audit-evidence")}>Export evidence…</Button>
             <Button busy={verify.isPending} onClick={() => verify.mutate()}>
               Verify chain
             </Button>
@@ -64,8 +108,14 @@ export function AuditPage() {
         <div className="mb-3">
           <Alert tone={verify.data.isValid ? "success" : "error"} title={verify.data.isValid ? "The chain is intact" : "The chain is broken"}>
             {verify.data.isValid
-              ? `${verify.data.recordsChecked.toLocaleString()} records checked.`
-              : `First problem at sequence ${verify.data.firstBadSequence ?? "?"}: ${verify.data.problem ?? ""}`}
+              ? `${verify.data.recordsChecked.toLocaleString()} records checked. `
+              : `First problem at sequence ${verify.data.firstBadSequence ?? "?"}: ${verify.data.problem ?? ""}. `}
+            {verify.data.anchoredThrough
+              ? `${(verify.data.anchorsChecked ?? 0).toLocaleString()} signed anchors checked; the last vouches for records 1–${verify.data.anchoredThrough.toLocaleString()} (signed ${formatDate(verify.data.lastAnchoredAt!)}).`
+              : "No signed anchor yet (the server signs every hour)."}{" "}
+            <a className="underline" href="/api/v1/audit/signing-keys" target="_blank" rel="noreferrer">
+              The server&apos;s public keys
+            </a>
           </Alert>
         </div>
       )}
@@ -74,13 +124,19 @@ export function AuditPage() {
         columns={columns}
         list={list}
         getRowId={(r) => r.id}
-        searchLabel="Search actors and targets"
+        searchLabel="Search actor, action, target, IP, before/after"
         filters={
           <>
             <TextFilter label="Action starts with" name="action" params={params} placeholder="e.g. user." />
             <FilterSelect label="Outcome" name="outcome" params={params} options={outcomeOptions} />
             <DateFilter label="From" name="from" params={params} />
             <DateFilter label="To" name="to" params={params} />
+            <TextFilter label="Target type" name="targetType" params={params} placeholder="e.g. user" />
+            <TextFilter label="Target id" name="targetId" params={params} />
+            <TextFilter label="Source IP" name="sourceIp" params={params} placeholder="e.g. 203.0.113.9" />
+            {params.query.onBehalfOfTenantId && (
+              <Button onClick={() => params.setFilter("onBehalfOfTenantId", undefined)}>Show everyone, not only MSP staff</Button>
+            )}
           </>
         }
         empty={{ title: "No audit records yet" }}
@@ -102,12 +158,13 @@ export function AuditPage() {
       {exporting && (
         <RequestExport
           tenantId={tenantId}
-          dataset="audit-records"
-          title="Audit trail"
+          dataset={exporting}
+          title={exporting === "audit-records" ? "Audit trail" : "Audit trail evidence (JSON is what `tenantra audit verify --file` checks)"}
           filters={{ ...toApiQuery(params.query), page: undefined, pageSize: undefined, sort: undefined }}
-          onClose={() => setExporting(false)}
+          onClose={() => setExporting(null)}
         />
       )}
+      {opened > 0 && <AuditRecordDialog tenantId={tenantId} sequence={opened} onClose={() => showRecord(null)} />}
     </>
   );
 }

@@ -9,7 +9,7 @@ import { FormField, inputClass } from "../../components/FormField";
 import { EmptyState, ErrorState, Spinner } from "../../components/States";
 import { useDebounced } from "../../components/useDebounced";
 import { SeverityBadge } from "../notifications/words";
-import { EntryComparison } from "./EntryComparison";
+import { FieldComparison } from "../../components/FieldComparison";
 import { integrityKey, useSnapshotHistory } from "./queries";
 import { categoryOptions, ChangeBadge, type IntegrityCategory } from "./words";
 
@@ -189,7 +189,7 @@ function DiffTable({
                     {open === id && (
                       <tr className="border-t border-line">
                         <td colSpan={5} className="p-3">
-                          <EntryComparison before={row.before} after={row.after} changes={row.fields} volatile={diff.volatileFields} />
+                          <FieldComparison before={row.before} after={row.after} changes={row.fields} volatile={diff.volatileFields} />
                         </td>
                       </tr>
                     )}

@@ -20,7 +20,7 @@ import { useApiForm } from "../../components/useApiForm";
 import { useMe } from "../auth/session";
 import { SeverityBadge } from "../notifications/words";
 import { can, useFeatures, useTenantId } from "../shell/tenant";
-import { EntryComparison } from "./EntryComparison";
+import { FieldComparison } from "../../components/FieldComparison";
 import { eventKey, integrityKey } from "./queries";
 import { categoryLabel, ChangeBadge, resolutionLabels, resolutionOptions, StatusBadge } from "./words";
 
@@ -91,7 +91,7 @@ export function IntegrityEventPage() {
       <section aria-label="The change" className="mb-6">
         <h2 className="mb-2 text-base font-semibold">The change</h2>
         <p className="mb-2 text-sm text-muted">The baseline's entry beside the entry in the latest snapshot; changed fields first and highlighted.</p>
-        <EntryComparison before={d.before} after={d.after} changes={d.fields} />
+        <FieldComparison before={d.before} after={d.after} changes={d.fields} />
       </section>
       <Comments tenantId={tenantId} detail={d} canComment={triage} />
     </>

@@ -1,18 +1,26 @@
-import type { Schemas } from "../../api/client";
-
-type FieldChange = Schemas["FieldChange"];
 type Fields = Record<string, string | null> | null | undefined;
 
 /**
- * An entry before and after, side by side, one row per field: changed fields marked, fields absent
- * on one side shown empty. Volatile fields are listed as such when the category has any.
+ * Something before and after — a collected entry, an audited object — side by side, one row per
+ * field: changed fields (by name) marked and first, fields absent on one side shown empty. Volatile
+ * fields are listed as such when the caller has any.
  */
-export function EntryComparison({ before, after, changes, volatile = [] }: { before: Fields; after: Fields; changes: FieldChange[]; volatile?: string[] }) {
+export function FieldComparison({
+  before,
+  after,
+  changes,
+  volatile = [],
+}: {
+  before: Fields;
+  after: Fields;
+  changes: { name: string }[];
+  volatile?: string[];
+}) {
   const changed = new Set(changes.map((c) => c.name));
   const names = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])].sort((a, b) =>
     changed.has(a) === changed.has(b) ? a.localeCompare(b) : changed.has(a) ? -1 : 1,
   );
-  if (names.length === 0) return <p className="text-sm text-muted">The entry has no fields.</p>;
+  if (names.length === 0) return <p className="text-sm text-muted">No fields.</p>;
   return (
     <div className="overflow-x-auto rounded-lg border border-line">
       <table className="w-full table-fixed text-sm" aria-label="Before and after">
