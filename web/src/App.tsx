@@ -30,6 +30,7 @@ const IntegrityEventPage = lazy(() => import("./features/integrity/IntegrityEven
 const IntegritySettingsPage = lazy(() => import("./features/integrity/IntegritySettingsPage").then((m) => ({ default: m.IntegritySettingsPage })));
 const ApiTokensPage = lazy(() => import("./features/api-tokens/ApiTokensPage").then((m) => ({ default: m.ApiTokensPage })));
 const AuditPage = lazy(() => import("./features/audit/AuditPage").then((m) => ({ default: m.AuditPage })));
+const AuditAlertsPage = lazy(() => import("./features/audit/AuditAlertsPage").then((m) => ({ default: m.AuditAlertsPage })));
 const ExportsPage = lazy(() => import("./features/exports/ExportsPage").then((m) => ({ default: m.ExportsPage })));
 const InboxPage = lazy(() => import("./features/notifications/InboxPage").then((m) => ({ default: m.InboxPage })));
 const PreferencesPage = lazy(() => import("./features/notifications/PreferencesPage").then((m) => ({ default: m.PreferencesPage })));
@@ -132,6 +133,7 @@ const router = createBrowserRouter([
               page("memberships", <MembershipsPage />),
               page("api-tokens", <ApiTokensPage />),
               page("audit", <AuditPage />),
+              page("audit-alerts", <AuditAlertsPage />),
               page("exports", <ExportsPage />),
               page("notifications", <InboxPage />),
               page("notification-preferences", <PreferencesPage />),

@@ -2,6 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { api } from "../../api/client";
 import { unwrap } from "../../api/problems";
 import { Badge, statusTone } from "../../components/Badge";
+import { Button } from "../../components/Button";
 import { Dialog } from "../../components/Dialog";
 import { Fact } from "../../components/Fact";
 import { FieldComparison } from "../../components/FieldComparison";
@@ -20,7 +21,7 @@ export function AuditRecordDialog({ tenantId, sequence, onClose }: { tenantId: s
   const after = flattenAudited(r?.after);
 
   return (
-    <Dialog open title={`Audit record #${sequence}`} onClose={onClose} wide>
+    <Dialog open title={`Audit record #${sequence}`} onClose={onClose} wide footer={<Button onClick={onClose}>Close</Button>}>
       {record.isLoading && <Spinner label="Loading the record" />}
       {record.error && <ErrorState error={record.error} onRetry={() => void record.refetch()} />}
       {r && (
