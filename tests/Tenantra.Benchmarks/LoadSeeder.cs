@@ -102,26 +102,52 @@ internal static class LoadSeeder
         return 0;
     }
 
+    /// <summary>The actors, addresses and acting MSP the seeded records vary over (the search load picks its filters from them).</summary>
+    internal static readonly Guid[] Actors = [.. Enumerable.Range(1, 50).Select(i => new Guid($"0196b0a4-0000-7000-8000-{i:D12}"))];
+
+    internal static readonly Guid ActingMsp = new("0196b0a4-0000-7000-8000-999999999999");
+
+    internal static readonly string[] Actions =
+    [
+        "sign-in.succeeded", "sign-in.failed", "user.created", "user.updated", "membership.updated", "tenant.updated", "api-token.created", "api-token.revoked",
+        "invitation.created", "invitation.revoked", "export.downloaded", "asset.updated", "enrollment-token.created", "integrity-event.triaged",
+        "integrity-baseline.pinned", "notification-endpoint.updated", "feature.set", "user.password-changed", "collection-policy.set", "asset.revoked",
+    ];
+
+    private static readonly string[] s_words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet", "kilo", "lima"];
+
+    /// <summary>
+    /// A valid chain of <paramref name="rows"/> records a minute apart, ending now: 20 actions, 50 actors,
+    /// 200 source addresses, a tenth by MSP staff, a twentieth failed, and before/after objects whose
+    /// words vary, so filters and full-text search select realistic shares.
+    /// </summary>
     private static List<AuditRecord> Chain(Guid tenantId, int rows, string adminUser)
     {
+        var random = new Random(rows);
         var records = new List<AuditRecord>(rows);
-        var start = DateTimeOffset.UtcNow.AddDays(-30);
+        var start = DateTimeOffset.UtcNow.AddMinutes(-rows);
         var previous = AuditChain.GenesisHash;
         for (var i = 0; i < rows; i++)
         {
+            var actor = random.Next(Actors.Length);
+            var action = Actions[random.Next(Actions.Length)];
+            var word = s_words[random.Next(s_words.Length)];
             var record = new AuditRecord
             {
                 TenantId = tenantId,
                 OccurredAt = new DateTimeOffset(start.AddSeconds(i * 60).UtcTicks / 10 * 10, TimeSpan.Zero),
-                ActorName = adminUser,
-                Action = (i % 4) switch { 0 => "user.created", 1 => "tenant.updated", 2 => "api-token.created", _ => "sign-in.succeeded" },
-                TargetType = "user",
-                TargetId = Guid.CreateVersion7().ToString(),
-                After = "{\"displayName\":\"Bench user\",\"role\":\"viewer\"}",
-                SourceIp = "10.0.0.1",
-                UserAgent = "bench/1.0",
+                ActorUserId = Actors[actor],
+                ActorName = actor == 0 ? adminUser : $"staff{actor}@bench.example",
+                OnBehalfOfTenantId = i % 10 == 0 ? ActingMsp : null,
+                Action = action,
+                TargetType = action.Split('.')[0],
+                TargetId = $"{action.Split('.')[0]}-{random.Next(5000)}",
+                Before = $"{{\"name\":\"{word} {random.Next(100)}\",\"role\":\"viewer\"}}",
+                After = $"{{\"name\":\"{word} {random.Next(100)}\",\"role\":\"{(random.Next(20) == 0 ? "admin" : "viewer")}\"}}",
+                SourceIp = $"10.0.{random.Next(200) / 50}.{random.Next(50)}",
+                UserAgent = "Mozilla/5.0 (bench)",
                 RequestId = $"bench-{i}",
-                Outcome = AuditOutcome.Success,
+                Outcome = random.Next(20) == 0 ? AuditOutcome.Failure : AuditOutcome.Success,
             };
             AuditChain.Link(record, i, previous);
             previous = record.Hash;
@@ -153,30 +179,11 @@ internal static class LoadSeeder
             await set.ExecuteNonQueryAsync();
         }
 
-        // COPY is refused on tables with row-level security, so the rows go in as one INSERT … SELECT FROM unnest(arrays).
-        await using (var insert = new NpgsqlCommand(
-            """
-            INSERT INTO audit_records (tenant_id, sequence, id, occurred_at, actor_name, action, target_type, target_id, after, source_ip, user_agent, request_id, outcome, previous_hash, hash)
-            SELECT @tenant, * FROM unnest(@sequence, @id, @occurred_at, @actor_name, @action, @target_type, @target_id, @after, @source_ip, @user_agent, @request_id, @outcome, @previous_hash, @hash)
-            """,
-            connection))
+        // COPY is refused on tables with row-level security, so the rows go in as INSERT … SELECT FROM unnest(arrays),
+        // 100,000 at a time (each row also fills the full-text column and its index).
+        foreach (var chunk in records.Chunk(100_000))
         {
-            insert.Parameters.AddWithValue("tenant", tenantId);
-            insert.Parameters.AddWithValue("sequence", records.Select(r => r.Sequence).ToArray());
-            insert.Parameters.AddWithValue("id", records.Select(r => r.Id).ToArray());
-            insert.Parameters.AddWithValue("occurred_at", records.Select(r => r.OccurredAt).ToArray());
-            insert.Parameters.AddWithValue("actor_name", records.Select(r => r.ActorName!).ToArray());
-            insert.Parameters.AddWithValue("action", records.Select(r => r.Action).ToArray());
-            insert.Parameters.AddWithValue("target_type", records.Select(r => r.TargetType!).ToArray());
-            insert.Parameters.AddWithValue("target_id", records.Select(r => r.TargetId!).ToArray());
-            insert.Parameters.AddWithValue("after", records.Select(r => r.After!).ToArray());
-            insert.Parameters.AddWithValue("source_ip", records.Select(r => r.SourceIp!).ToArray());
-            insert.Parameters.AddWithValue("user_agent", records.Select(r => r.UserAgent!).ToArray());
-            insert.Parameters.AddWithValue("request_id", records.Select(r => r.RequestId!).ToArray());
-            insert.Parameters.AddWithValue("outcome", records.Select(r => r.Outcome.ToString()).ToArray());
-            insert.Parameters.AddWithValue("previous_hash", records.Select(r => r.PreviousHash).ToArray());
-            insert.Parameters.AddWithValue("hash", records.Select(r => r.Hash).ToArray());
-            await insert.ExecuteNonQueryAsync();
+            await InsertChunkAsync(connection, tenantId, chunk);
         }
 
         await using var head = new NpgsqlCommand("INSERT INTO audit_chain_heads (tenant_id, last_sequence, last_hash) VALUES (@t, @s, @h)", connection);
@@ -184,6 +191,40 @@ internal static class LoadSeeder
         head.Parameters.AddWithValue("s", records[^1].Sequence);
         head.Parameters.AddWithValue("h", records[^1].Hash);
         await head.ExecuteNonQueryAsync();
+    }
+
+    private static async Task InsertChunkAsync(NpgsqlConnection connection, Guid tenantId, AuditRecord[] records)
+    {
+        await using (var insert = new NpgsqlCommand(
+            """
+            INSERT INTO audit_records (tenant_id, sequence, id, occurred_at, actor_user_id, actor_name, on_behalf_of_tenant_id, action, target_type, target_id, before, after,
+                                       source_ip, user_agent, request_id, outcome, previous_hash, hash)
+            SELECT @tenant, * FROM unnest(@sequence, @id, @occurred_at, @actor_user_id, @actor_name, @on_behalf_of, @action, @target_type, @target_id, @before, @after,
+                                          @source_ip, @user_agent, @request_id, @outcome, @previous_hash, @hash)
+            """,
+            connection))
+        {
+            insert.Parameters.AddWithValue("tenant", tenantId);
+            insert.Parameters.AddWithValue("sequence", records.Select(r => r.Sequence).ToArray());
+            insert.Parameters.AddWithValue("id", records.Select(r => r.Id).ToArray());
+            insert.Parameters.AddWithValue("occurred_at", records.Select(r => r.OccurredAt).ToArray());
+            insert.Parameters.AddWithValue("actor_user_id", records.Select(r => r.ActorUserId!.Value).ToArray());
+            insert.Parameters.AddWithValue("actor_name", records.Select(r => r.ActorName!).ToArray());
+            insert.Parameters.Add(new NpgsqlParameter<Guid?[]>("on_behalf_of", [.. records.Select(r => r.OnBehalfOfTenantId)]));
+            insert.Parameters.AddWithValue("action", records.Select(r => r.Action).ToArray());
+            insert.Parameters.AddWithValue("target_type", records.Select(r => r.TargetType!).ToArray());
+            insert.Parameters.AddWithValue("target_id", records.Select(r => r.TargetId!).ToArray());
+            insert.Parameters.AddWithValue("before", records.Select(r => r.Before!).ToArray());
+            insert.Parameters.AddWithValue("after", records.Select(r => r.After!).ToArray());
+            insert.Parameters.AddWithValue("source_ip", records.Select(r => r.SourceIp!).ToArray());
+            insert.Parameters.AddWithValue("user_agent", records.Select(r => r.UserAgent!).ToArray());
+            insert.Parameters.AddWithValue("request_id", records.Select(r => r.RequestId!).ToArray());
+            insert.Parameters.AddWithValue("outcome", records.Select(r => r.Outcome.ToString()).ToArray());
+            insert.Parameters.AddWithValue("previous_hash", records.Select(r => r.PreviousHash).ToArray());
+            insert.Parameters.AddWithValue("hash", records.Select(r => r.Hash).ToArray());
+            insert.CommandTimeout = 600;
+            await insert.ExecuteNonQueryAsync();
+        }
     }
 
     internal static string Arg(string[] args, string name, string fallback)

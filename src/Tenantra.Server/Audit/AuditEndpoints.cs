@@ -21,12 +21,15 @@ public sealed record AuditSigningKeyResponse(string KeyId, string Algorithm, str
 /// <summary>The tenant's audit trail: records (filters, full-text search, detail), chain verification and signed anchors; the server's public signing keys.</summary>
 public static class AuditEndpoints
 {
+    /// <summary>A filtered list counts this many matches at most (then "10,000+"): a broad search over millions of records stays fast.</summary>
+    public const int FilteredCountLimit = 10_000;
+
     public static void MapAuditEndpoints(this IEndpointRouteBuilder routes)
     {
         var audit = routes.MapGroup("/api/v1/tenants/{tenantId:guid}/audit-records").WithTags("Audit");
         audit.MapGet("/", List).RequireTenant(Permission.AuditRead)
             .WithName("ListAuditRecords").WithSummary("The tenant's audit records, newest first")
-            .WithDescription("Paged; filters: `action` (prefix, e.g. `tenant.`), `outcome`, `actorUserId`, `onBehalfOfTenantId` (the MSP whose staff acted), `targetType`, `targetId`, `sourceIp` (exact), `from`/`to` (UTC). `q` is full-text search over actor, action, target, source IP, user agent, request id and before/after: every term must match, the last word of a term as a prefix. Sort: `occurredAt` (default `-occurredAt`, newest first).");
+            .WithDescription("Paged; filters: `action` (prefix, e.g. `tenant.`), `outcome`, `actorUserId`, `onBehalfOfTenantId` (the MSP whose staff acted), `targetType`, `targetId`, `sourceIp` (exact), `from`/`to` (UTC). `q` is full-text search over actor, action, target, source IP, user agent, request id and before/after: every term must match, the last word of a term as a prefix. Sort: `occurredAt` (default `-occurredAt`, newest first). A filtered list counts up to 10,000 matches; beyond, `total` is 10,000 and `totalIsAtLeast` is true.");
         audit.MapGet("/{sequence:long}", Get).RequireTenant(Permission.AuditRead)
             .WithName("GetAuditRecord").WithSummary("One audit record, by its place in the chain");
         audit.MapPost("/verify", Verify).RequireTenant(Permission.AuditRead)
@@ -51,7 +54,9 @@ public static class AuditEndpoints
             return TypedResults.Ok(await UnfilteredPageAsync(db, tenantId, page));
         }
 
-        return TypedResults.Ok(await Responses(s_sortKeys.Apply(filter.Apply(db, tenantId), page.Sort)).ToPageAsync(page));
+        await using var plan = await AuditSearch.PlanForValuesAsync(db);
+        var matching = await filter.ApplyAsync(db, tenantId);
+        return TypedResults.Ok(await matching.ToPageCountingUpToAsync(m => Responses(s_sortKeys.Apply(m, page.Sort)), page, FilteredCountLimit));
     }
 
     private static async Task<Results<Ok<AuditRecordResponse>, ProblemHttpResult>> Get(Guid tenantId, long sequence, TenantraDbContext db) =>

@@ -23,10 +23,10 @@ public sealed record AuditRecordFilter(
 
     public bool IsEmpty => this == new AuditRecordFilter();
 
-    /// <summary>The tenant's records that pass every filter set.</summary>
-    public IQueryable<AuditRecord> Apply(TenantraDbContext db, Guid tenantId)
+    /// <summary>The tenant's records that pass every filter set (a search may look its matches up first).</summary>
+    public async Task<IQueryable<AuditRecord>> ApplyAsync(TenantraDbContext db, Guid tenantId, CancellationToken cancellationToken = default)
     {
-        var query = (Search is null ? db.AuditRecords : AuditSearch.Matching(db, Search)).Where(r => r.TenantId == tenantId);
+        var query = Search is null ? db.AuditRecords.Where(r => r.TenantId == tenantId) : await AuditSearch.MatchingAsync(db, tenantId, Search, cancellationToken);
         if (Action is not null)
         {
             query = query.Where(r => r.Action.StartsWith(Action));
@@ -82,11 +82,12 @@ public sealed record AuditRecordFilter(
     public async IAsyncEnumerable<AuditRecord> StreamAsync(TenantraDbContext db, Guid tenantId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         const int batchSize = 1000;
+        var matching = await ApplyAsync(db, tenantId, cancellationToken);
         var after = 0L;
         while (true)
         {
             var from = after;
-            var batch = await Apply(db, tenantId).AsNoTracking().Where(r => r.Sequence > from).OrderBy(r => r.Sequence).Take(batchSize).ToListAsync(cancellationToken);
+            var batch = await matching.AsNoTracking().Where(r => r.Sequence > from).OrderBy(r => r.Sequence).Take(batchSize).ToListAsync(cancellationToken);
             foreach (var record in batch)
             {
                 yield return record;

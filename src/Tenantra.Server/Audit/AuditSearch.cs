@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Tenantra.Core.Audit;
 using Tenantra.Data;
 
@@ -7,33 +8,62 @@ namespace Tenantra.Server.Audit;
 
 /// <summary>
 /// Full-text search over audit records (actor, action, target, source IP, user agent, request id,
-/// before and after): PostgreSQL's text search on a generated, GIN-indexed tsvector; SQLite's FTS5.
-/// Both index words — runs of letters and digits — so an email, IP or path is searched as its words
-/// in order. Every term must match; the last word of each is a prefix ("kofi" finds
-/// "kofi@fabrikam.example", "10.0.0" finds "10.0.0.5"). Search text never reaches SQL as syntax:
-/// only words of letters and digits, as parameters.
+/// before and after). Both engines index words — runs of letters and digits — so an email, IP or
+/// path is searched as its words in order. Every term must match; the last word of each is a prefix
+/// ("kofi" finds "kofi@fabrikam.example", "10.0.0" finds "10.0.0.5"). Search text never reaches SQL
+/// as syntax: only words of letters and digits, as parameters. SQLite: FTS5. PostgreSQL: a term
+/// matching few records is looked up in the GIN-indexed copy of the words (through
+/// <c>audit_search_matches</c>, migration M0008) and its records fetched by key; a term matching many
+/// is tested on each record's own words while the other conditions and the newest-first order lead —
+/// row-level security keeps PostgreSQL from using the index for that, and it need not.
 /// </summary>
 public static partial class AuditSearch
 {
     public const int MaxTerms = 16;
 
-    /// <summary>The records matching every term (all records when the text has no words).</summary>
-    public static IQueryable<AuditRecord> Matching(TenantraDbContext db, string search)
+    /// <summary>Up to this many matches a search fetches its records by key; beyond, it tests each record.</summary>
+    public const int FewMatches = 5_000;
+
+    /// <summary>The tenant's records matching every term (all of them when the text has no words).</summary>
+    public static async Task<IQueryable<AuditRecord>> MatchingAsync(TenantraDbContext db, Guid tenantId, string search, CancellationToken cancellationToken = default)
     {
         var terms = Terms(search);
         if (terms.Count == 0)
         {
-            return db.AuditRecords;
+            return db.AuditRecords.Where(r => r.TenantId == tenantId);
         }
 
         if (db.IsPostgres)
         {
             var query = string.Join(" & ", terms.Select(words => string.Join(" <-> ", words.Select((word, i) => i == words.Count - 1 ? $"'{word}':*" : $"'{word}'"))));
-            return db.AuditRecords.FromSql($"SELECT * FROM audit_records WHERE search @@ to_tsquery('simple', {query})");
+            var few = await db.Database
+                .SqlQuery<long>($"SELECT sequence AS \"Value\" FROM audit_search_matches({tenantId}, to_tsquery('simple', {query}), {FewMatches + 1})")
+                .ToListAsync(cancellationToken);
+            return few.Count <= FewMatches
+                ? db.AuditRecords.Where(r => r.TenantId == tenantId && few.Contains(r.Sequence))
+                : db.AuditRecords.FromSql($"SELECT * FROM audit_records WHERE search @@ to_tsquery('simple', {query})").Where(r => r.TenantId == tenantId);
         }
 
         var match = string.Join(' ', terms.Select(words => $"\"{string.Join(' ', words)}\"*"));
-        return db.AuditRecords.FromSql($"SELECT * FROM audit_records WHERE rowid IN (SELECT rowid FROM audit_records_search WHERE audit_records_search MATCH {match})");
+        return db.AuditRecords.FromSql($"SELECT * FROM audit_records WHERE rowid IN (SELECT rowid FROM audit_records_search WHERE audit_records_search MATCH {match})")
+            .Where(r => r.TenantId == tenantId);
+    }
+
+    /// <summary>
+    /// On PostgreSQL, a read transaction in which a filtered list is planned for the values at hand:
+    /// a prepared statement's generic plan guesses how many records an action prefix or a search term
+    /// matches, and over millions of records ten and a million need different plans. Null on SQLite.
+    /// </summary>
+    public static async Task<IDbContextTransaction?> PlanForValuesAsync(TenantraDbContext db, CancellationToken cancellationToken = default)
+    {
+        if (!db.IsPostgres)
+        {
+            return null;
+        }
+
+        var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.Database.ExecuteSqlRawAsync("SET LOCAL plan_cache_mode = force_custom_plan", cancellationToken);
+        return transaction;
     }
 
     /// <summary>Each whitespace-separated term as its words, lower-case.</summary>

@@ -14,6 +14,7 @@ internal static class AuditCommands
     {
         await services.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
         var tenants = await TenantsAsync(services, onlyTenant, cancellationToken);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var broken = 0;
         long records = 0;
         var anchors = 0;
@@ -36,7 +37,7 @@ internal static class AuditCommands
                 task.Increment(1);
             }
         });
-        AnsiConsole.MarkupLineInterpolated($"{tenants.Count} chains, {records} records and {anchors} signed anchors checked, {broken} broken.");
+        AnsiConsole.MarkupLineInterpolated($"{tenants.Count} chains, {records} records and {anchors} signed anchors checked, {broken} broken ({clock.Elapsed.TotalSeconds:F1} s).");
         return broken == 0 ? TenantraCli.Success : TenantraCli.Failed;
     }
 

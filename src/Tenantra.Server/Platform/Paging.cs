@@ -25,7 +25,11 @@ public sealed record PageRequest(
     public string? Search => string.IsNullOrWhiteSpace(Q) ? null : Q.Trim()[..Math.Min(Q.Trim().Length, 200)];
 }
 
-public sealed record Paged<T>(IReadOnlyList<T> Items, int Page, int PageSize, int Total);
+/// <summary>
+/// One page of a list. <see cref="TotalIsAtLeast"/>: the list stopped counting at <see cref="Total"/>
+/// (a search over a very long list), so there are at least that many.
+/// </summary>
+public sealed record Paged<T>(IReadOnlyList<T> Items, int Page, int PageSize, int Total, bool TotalIsAtLeast = false);
 
 /// <summary>
 /// The columns a list can be sorted by, each a key expression, plus the order used when no
@@ -81,5 +85,19 @@ public static class PagingExtensions
         var total = await ordered.CountAsync(cancellationToken);
         var items = await ordered.Skip((request.Number - 1) * request.Size).Take(request.Size).ToListAsync(cancellationToken);
         return new Paged<T>(items, request.Number, request.Size, total);
+    }
+
+    /// <summary>
+    /// A page of <paramref name="matching"/> in the order <paramref name="ordered"/> gives it, whose total
+    /// counts no further than <paramref name="countLimit"/> (unordered, so counting stops at the limit):
+    /// for searches over lists of millions, where an exact count of a broad match costs more than the
+    /// page. Past the limit the total says "at least".
+    /// </summary>
+    public static async Task<Paged<T>> ToPageCountingUpToAsync<TSource, T>(
+        this IQueryable<TSource> matching, Func<IQueryable<TSource>, IQueryable<T>> ordered, PageRequest request, int countLimit, CancellationToken cancellationToken = default)
+    {
+        var counted = await matching.Take(countLimit + 1).CountAsync(cancellationToken);
+        var items = await ordered(matching).Skip((request.Number - 1) * request.Size).Take(request.Size).ToListAsync(cancellationToken);
+        return new Paged<T>(items, request.Number, request.Size, Math.Min(counted, countLimit), counted > countLimit);
     }
 }

@@ -23,10 +23,11 @@ public static partial class DatabaseSchemaReader
 
     /// <summary>
     /// Full-text search over audit records lives outside the EF model by design (migration M0008):
-    /// SQLite's FTS5 table with its shadow tables, PostgreSQL's generated tsvector column and its GIN index.
+    /// <c>audit_records_search</c> — SQLite's FTS5 table with its shadow tables, PostgreSQL's tsvector
+    /// table — and on PostgreSQL the records' generated <c>search</c> column.
     /// </summary>
-    private static bool IsFullTextSearch(string table, string? columnOrIndex = null) =>
-        table.StartsWith("audit_records_search", StringComparison.Ordinal) || (table == "audit_records" && columnOrIndex is "search" or "ix_audit_records_search");
+    private static bool IsFullTextSearch(string table, string? column = null) =>
+        table.StartsWith("audit_records_search", StringComparison.Ordinal) || (table == "audit_records" && column == "search");
 
     private static async Task<DatabaseSchema> ReadSqliteAsync(SqliteConnection connection)
     {
@@ -164,7 +165,7 @@ public static partial class DatabaseSchemaReader
             while (await reader.ReadAsync())
             {
                 var table = reader.GetString(0);
-                if (IsMigrationBookkeeping(table) || IsFullTextSearch(table, reader.GetString(1)))
+                if (IsMigrationBookkeeping(table) || IsFullTextSearch(table))
                 {
                     continue;
                 }

@@ -53,6 +53,35 @@ public sealed class PostgresRowLevelSecurityTests(TenantRowsFixture rows) : ICla
         }
     }
 
+    /// <summary>
+    /// The words of audit records (full-text search) sit outside the policies on PostgreSQL, so that
+    /// their index can be used: the application role cannot read them, only ask the owner's function,
+    /// which answers for the session's tenants alone. On SQLite the query filter confines the search.
+    /// </summary>
+    [Fact]
+    public async Task Full_text_search_over_audit_records_answers_only_for_the_tenants_in_scope()
+    {
+        if (TestDatabase.UsePostgres)
+        {
+            await using var a = await OpenAsync(Fresh(), tenants: [rows.A]);
+            var refused = await Assert.ThrowsAsync<PostgresException>(() => CountAsync(a, "audit_records_search"));
+            Assert.Equal(InsufficientPrivilege, refused.SqlState);
+            string Matches(Guid tenant) => $"SELECT count(*) FROM audit_search_matches('{tenant}', to_tsquery('simple', 'seeded'), 100)";
+            Assert.Equal(2L, await ScalarAsync(a, Matches(rows.A)));
+            Assert.Equal(0L, await ScalarAsync(a, Matches(rows.B)));
+            await using var ab = await OpenAsync(Fresh(), tenants: [rows.A, rows.B]);
+            Assert.Equal(2L, await ScalarAsync(ab, Matches(rows.B)));
+            await using var none = await OpenAsync(Fresh());
+            Assert.Equal(0L, await ScalarAsync(none, Matches(rows.A)));
+        }
+        else
+        {
+            var found = await rows.App.InTenantAsync(rows.A, async services =>
+                await (await AuditSearch.MatchingAsync(services.GetRequiredService<TenantraDbContext>(), rows.A, "seeded")).Select(r => r.TenantId).ToListAsync());
+            Assert.Equal([rows.A, rows.A], found);
+        }
+    }
+
     [Fact]
     public async Task A_connection_scoped_to_one_tenant_reads_only_that_tenant_rows()
     {

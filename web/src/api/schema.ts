@@ -1037,7 +1037,7 @@ export interface paths {
         };
         /**
          * The tenant's audit records, newest first
-         * @description Paged; filters: `action` (prefix, e.g. `tenant.`), `outcome`, `actorUserId`, `onBehalfOfTenantId` (the MSP whose staff acted), `targetType`, `targetId`, `sourceIp` (exact), `from`/`to` (UTC). `q` is full-text search over actor, action, target, source IP, user agent, request id and before/after: every term must match, the last word of a term as a prefix. Sort: `occurredAt` (default `-occurredAt`, newest first).
+         * @description Paged; filters: `action` (prefix, e.g. `tenant.`), `outcome`, `actorUserId`, `onBehalfOfTenantId` (the MSP whose staff acted), `targetType`, `targetId`, `sourceIp` (exact), `from`/`to` (UTC). `q` is full-text search over actor, action, target, source IP, user agent, request id and before/after: every term must match, the last word of a term as a prefix. Sort: `occurredAt` (default `-occurredAt`, newest first). A filtered list counts up to 10,000 matches; beyond, `total` is 10,000 and `totalIsAtLeast` is true.
          */
         get: operations["ListAuditRecords"];
         put?: never;
@@ -2518,6 +2518,10 @@ export interface components {
          * @enum {unknown}
          */
         NotificationSeverity: "info" | "low" | "medium" | "high" | "critical";
+        /**
+         * @description One page of a list. bool Paged&lt;T&gt;.TotalIsAtLeast: the list stopped counting at int Paged&lt;T&gt;.Total
+         *     (a search over a very long list), so there are at least that many.
+         */
         PagedOfApiTokenResponse: {
             items: components["schemas"]["ApiTokenResponse"][];
             /** Format: int32 */
@@ -2526,7 +2530,13 @@ export interface components {
             pageSize: number;
             /** Format: int32 */
             total: number;
+            /** @default false */
+            totalIsAtLeast: boolean;
         };
+        /**
+         * @description One page of a list. bool Paged&lt;T&gt;.TotalIsAtLeast: the list stopped counting at int Paged&lt;T&gt;.Total
+         *     (a search over a very long list), so there are at least that many.
+         */
         PagedOfAssetSummary: {
             items: components["schemas"]["AssetSummary"][];
             /** Format: int32 */
@@ -2535,7 +2545,13 @@ export interface components {
             pageSize: number;
             /** Format: int32 */
             total: number;
+            /** @default false */
+            totalIsAtLeast: boolean;
         };
+        /**
+         * @description One page of a list. bool Paged&lt;T&gt;.TotalIsAtLeast: the list stopped counting at int Paged&lt;T&gt;.Total
+         *     (a search over a very long list), so there are at least that many.
+         */
         PagedOfAuditAlertResponse: {
             items: components["schemas"]["AuditAlertResponse"][];
             /** Format: int32 */
@@ -2544,7 +2560,13 @@ export interface components {
             pageSize: number;
             /** Format: int32 */
             total: number;
+            /** @default false */
+            totalIsAtLeast: boolean;
         };
+        /**
+         * @description One page of a list. bool Paged&lt;T&gt;.TotalIsAtLeast: the list stopped counting at int Paged&lt;T&gt;.Total
+         *     (a search over a very long list), so there are at least that many.
+         */
         PagedOfAuditAnchorResponse: {
             items: components["schemas"]["AuditAnchorResponse"][];
             /** Format: int32 */
@@ -2553,7 +2575,13 @@ export interface components {
             pageSize: number;
             /** Format: int32 */
             total: number;
+            /** @default false */
+            totalIsAtLeast: boolean;
         };
+        /**
+         * @description One page of a list. bool Paged&lt;T&gt;.TotalIsAtLeast: the list stopped counting at int Paged&lt;T&gt;.Total
+         *     (a search over a very long list), so there are at least that many.
+         */
         PagedOfAuditRecordResponse: {
             items: components["schemas"]["AuditRecordResponse"][];
             /** Format: int32 */
@@ -2562,7 +2590,13 @@ export interface components {
             pageSize: number;
             /** Format: int32 */
             total: number;
+            /** @default false */
+            totalIsAtLeast: boolean;
         };
+        /**
+         * @description One page of a list. bool Paged&lt;T&gt;.TotalIsAtLeast: the list stopped counting at int Paged&lt;T&gt;.Total
+         *     (a search over a very long list), so there are at least that many.
+         */
         PagedOfDiffEntry: {
             items: components["schemas"]["DiffEntry"][];
             /** Format: int32 */
@@ -2571,7 +2605,13 @@ export interface components {
             pageSize: number;
             /** Format: int32 */
             total: number;
+            /** @default false */
+            totalIsAtLeast: boolean;
         };
+        /**
+         * @description One page of a list. bool Paged&lt;T&gt;.TotalIsAtLeast: the list stopped counting at int Paged&lt;T&gt;.Total
+         *     (a search over a very long list), so there are at least that many.
+         */
         PagedOfEnrollmentTokenResponse: {
             items: components["schemas"]["EnrollmentTokenResponse"][];
             /** Format: int32 */
@@ -2580,7 +2620,13 @@ export interface components {
             pageSize: number;
             /** Format: int32 */
             total: number;
+            /** @default false */
+            totalIsAtLeast: boolean;
         };
+        /**
+         * @description One page of a list. bool Paged&lt;T&gt;.TotalIsAtLeast: the list stopped counting at int Paged&lt;T&gt;.Total
+         *     (a search over a very long list), so there are at least that many.
+         */
         PagedOfExportResponse: {
             items: components["schemas"]["ExportResponse"][];
             /** Format: int32 */
@@ -2589,7 +2635,13 @@ export interface components {
             pageSize: number;
             /** Format: int32 */
             total: number;
+            /** @default false */
+            totalIsAtLeast: boolean;
         };
+        /**
+         * @description One page of a list. bool Paged&lt;T&gt;.TotalIsAtLeast: the list stopped counting at int Paged&lt;T&gt;.Total
+         *     (a search over a very long list), so there are at least that many.
+         */
         PagedOfInboxItemResponse: {
             items: components["schemas"]["InboxItemResponse"][];
             /** Format: int32 */
@@ -2598,7 +2650,13 @@ export interface components {
             pageSize: number;
             /** Format: int32 */
             total: number;
+            /** @default false */
+            totalIsAtLeast: boolean;
         };
+        /**
+         * @description One page of a list. bool Paged&lt;T&gt;.TotalIsAtLeast: the list stopped counting at int Paged&lt;T&gt;.Total
+         *     (a search over a very long list), so there are at least that many.
+         */
         PagedOfIntegrityEventSummary: {
             items: components["schemas"]["IntegrityEventSummary"][];
             /** Format: int32 */
@@ -2607,7 +2665,13 @@ export interface components {
             pageSize: number;
             /** Format: int32 */
             total: number;
+            /** @default false */
+            totalIsAtLeast: boolean;
         };
+        /**
+         * @description One page of a list. bool Paged&lt;T&gt;.TotalIsAtLeast: the list stopped counting at int Paged&lt;T&gt;.Total
+         *     (a search over a very long list), so there are at least that many.
+         */
         PagedOfInvitationResponse: {
             items: components["schemas"]["InvitationResponse"][];
             /** Format: int32 */
@@ -2616,7 +2680,13 @@ export interface components {
             pageSize: number;
             /** Format: int32 */
             total: number;
+            /** @default false */
+            totalIsAtLeast: boolean;
         };
+        /**
+         * @description One page of a list. bool Paged&lt;T&gt;.TotalIsAtLeast: the list stopped counting at int Paged&lt;T&gt;.Total
+         *     (a search over a very long list), so there are at least that many.
+         */
         PagedOfLedgerEntryResponse: {
             items: components["schemas"]["LedgerEntryResponse"][];
             /** Format: int32 */
@@ -2625,7 +2695,13 @@ export interface components {
             pageSize: number;
             /** Format: int32 */
             total: number;
+            /** @default false */
+            totalIsAtLeast: boolean;
         };
+        /**
+         * @description One page of a list. bool Paged&lt;T&gt;.TotalIsAtLeast: the list stopped counting at int Paged&lt;T&gt;.Total
+         *     (a search over a very long list), so there are at least that many.
+         */
         PagedOfMembershipResponse: {
             items: components["schemas"]["MembershipResponse"][];
             /** Format: int32 */
@@ -2634,7 +2710,13 @@ export interface components {
             pageSize: number;
             /** Format: int32 */
             total: number;
+            /** @default false */
+            totalIsAtLeast: boolean;
         };
+        /**
+         * @description One page of a list. bool Paged&lt;T&gt;.TotalIsAtLeast: the list stopped counting at int Paged&lt;T&gt;.Total
+         *     (a search over a very long list), so there are at least that many.
+         */
         PagedOfSnapshotEntry: {
             items: components["schemas"]["SnapshotEntry"][];
             /** Format: int32 */
@@ -2643,7 +2725,13 @@ export interface components {
             pageSize: number;
             /** Format: int32 */
             total: number;
+            /** @default false */
+            totalIsAtLeast: boolean;
         };
+        /**
+         * @description One page of a list. bool Paged&lt;T&gt;.TotalIsAtLeast: the list stopped counting at int Paged&lt;T&gt;.Total
+         *     (a search over a very long list), so there are at least that many.
+         */
         PagedOfSnapshotHistoryItem: {
             items: components["schemas"]["SnapshotHistoryItem"][];
             /** Format: int32 */
@@ -2652,7 +2740,13 @@ export interface components {
             pageSize: number;
             /** Format: int32 */
             total: number;
+            /** @default false */
+            totalIsAtLeast: boolean;
         };
+        /**
+         * @description One page of a list. bool Paged&lt;T&gt;.TotalIsAtLeast: the list stopped counting at int Paged&lt;T&gt;.Total
+         *     (a search over a very long list), so there are at least that many.
+         */
         PagedOfTenantSummary: {
             items: components["schemas"]["TenantSummary"][];
             /** Format: int32 */
@@ -2661,7 +2755,13 @@ export interface components {
             pageSize: number;
             /** Format: int32 */
             total: number;
+            /** @default false */
+            totalIsAtLeast: boolean;
         };
+        /**
+         * @description One page of a list. bool Paged&lt;T&gt;.TotalIsAtLeast: the list stopped counting at int Paged&lt;T&gt;.Total
+         *     (a search over a very long list), so there are at least that many.
+         */
         PagedOfTenantUserResponse: {
             items: components["schemas"]["TenantUserResponse"][];
             /** Format: int32 */
@@ -2670,6 +2770,8 @@ export interface components {
             pageSize: number;
             /** Format: int32 */
             total: number;
+            /** @default false */
+            totalIsAtLeast: boolean;
         };
         PasswordConfirmationRequest: {
             password?: null | string;

@@ -116,6 +116,11 @@ describe("DataTable", () => {
     expect(screen.getByText("Page 1 of 1")).toBeInTheDocument();
   });
 
+  it("says 'at least' for a total the server stopped counting", () => {
+    renderTable({ page: { items: [ada, grace], total: 10_000, totalIsAtLeast: true } }, "/users?pageSize=25");
+    expect(screen.getByText("1–25 of 10,000+")).toBeInTheDocument();
+  });
+
   it("shows a skeleton and a loading status while loading", () => {
     renderTable({ page: undefined, isLoading: true });
 

@@ -124,7 +124,9 @@ export function DataTable<T, F extends string>(props: DataTableProps<T, F>) {
         )}
       </div>
       <nav aria-label={`${label} pages`} className="flex flex-wrap items-center justify-between gap-3 border-t border-line p-3 text-sm text-muted">
-        <p aria-live="polite">{total === 0 ? "No results" : `${first.toLocaleString()}–${last.toLocaleString()} of ${total.toLocaleString()}`}</p>
+        <p aria-live="polite">
+          {total === 0 ? "No results" : `${first.toLocaleString()}–${last.toLocaleString()} of ${total.toLocaleString()}${page?.totalIsAtLeast ? "+" : ""}`}
+        </p>
         <div className="flex items-center gap-2">
           <label className="flex items-center gap-2 whitespace-nowrap">
             Rows per page

@@ -22,6 +22,8 @@ function cell(value: string | number | boolean | null | undefined): string {
 export interface PageOf<T> {
   items: T[];
   total: number;
+  /** The list stopped counting at `total` (a broad search over millions): there are at least that many. */
+  totalIsAtLeast?: boolean;
 }
 
 /** Largest export the console assembles in the browser; larger sets need a narrower filter. */
