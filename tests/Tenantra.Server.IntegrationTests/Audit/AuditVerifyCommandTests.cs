@@ -62,7 +62,7 @@ public sealed class AuditVerifyCommandTests
 
         var all = await RunAsync(app.Database, "audit", "verify");
         Assert.True(all.ExitCode == 1, all.Output);
-        Assert.Contains("3 broken.", all.Output, StringComparison.Ordinal);
+        Assert.Contains("3 broken (", all.Output, StringComparison.Ordinal);
 
         var field = await RunAsync(app.Database, "audit", "verify", "--tenant", changed.ToString());
         Assert.True(field.ExitCode == 1, field.Output);
