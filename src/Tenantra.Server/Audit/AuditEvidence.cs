@@ -29,6 +29,25 @@ public static class AuditEvidence
 
     public static readonly ExportColumn[] KeyColumns = [new("keyId", "Key"), new("algorithm", "Algorithm"), new("publicKeyPem", "Public key (PEM)")];
 
+    /// <summary>
+    /// What an export says of the whole chain, gathered once however often its rows are written (a
+    /// ZIP writes them twice): the chain check, the anchors and the published keys.
+    /// </summary>
+    public sealed class Facts(IServiceProvider tenantServices, Guid tenantId)
+    {
+        private Task<(AuditChainVerification Check, List<AuditAnchor> Anchors, IReadOnlyList<AuditSigningKey> Keys)>? _gathered;
+
+        public Task<(AuditChainVerification Check, List<AuditAnchor> Anchors, IReadOnlyList<AuditSigningKey> Keys)> GetAsync(CancellationToken cancellationToken) =>
+            _gathered ??= GatherAsync(cancellationToken);
+
+        private async Task<(AuditChainVerification, List<AuditAnchor>, IReadOnlyList<AuditSigningKey>)> GatherAsync(CancellationToken cancellationToken)
+        {
+            var verification = tenantServices.GetRequiredService<AuditVerification>();
+            return (await verification.VerifyAsync(tenantId, cancellationToken), await verification.AnchorsAsync(tenantId, cancellationToken),
+                await tenantServices.GetRequiredService<AuditSigningKeys>().PublishedAsync(cancellationToken));
+        }
+    }
+
     /// <summary>The chain check as totals lines.</summary>
     public static IReadOnlyList<ExportTotal> ChainTotals(AuditChainVerification check) =>
     [

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using Microsoft.EntityFrameworkCore;
 using Tenantra.Core.Audit;
 using Tenantra.Core.Identity;
 using Tenantra.Data;
@@ -39,19 +38,18 @@ public sealed class AuditEvidenceExport : IExportDataset
             PeriodTo = filter.To,
             GeneratedAt = now,
             Columns = AuditEvidenceFile.RecordColumns,
-            Rows = RowsAsync(tenantServices, tenantId, filter, now, evidence),
+            Rows = RowsAsync(tenantServices, tenantId, filter, new AuditEvidence.Facts(tenantServices, tenantId), now, evidence),
             Totals = () => evidence.Totals,
             Appendices = () => evidence.Appendices,
         };
     }
 
     private static async IAsyncEnumerable<IReadOnlyList<string?>> RowsAsync(
-        IServiceProvider services, Guid tenantId, AuditRecordFilter filter, DateTimeOffset now, Collected evidence, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        IServiceProvider services, Guid tenantId, AuditRecordFilter filter, AuditEvidence.Facts facts, DateTimeOffset now, Collected evidence,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var db = services.GetRequiredService<TenantraDbContext>();
-        var keys = services.GetRequiredService<AuditSigningKeys>();
-        var check = await services.GetRequiredService<AuditVerification>().VerifyAsync(tenantId, cancellationToken);
-        var anchors = await db.AuditAnchors.AsNoTracking().Where(a => a.TenantId == tenantId).OrderBy(a => a.Sequence).ToListAsync(cancellationToken);
+        var (check, anchors, published) = await facts.GetAsync(cancellationToken);
         using var digest = new AuditRecordsDigest();
         long count = 0, first = 0, last = 0;
         await foreach (var record in filter.StreamAsync(db, tenantId, cancellationToken))
@@ -62,7 +60,7 @@ public sealed class AuditEvidenceExport : IExportDataset
             yield return AuditEvidenceFile.Row(record);
         }
 
-        var signer = await keys.SignerAsync(cancellationToken);
+        var signer = await services.GetRequiredService<AuditSigningKeys>().SignerAsync(cancellationToken);
         var keyId = AuditSignature.KeyIdOf(signer);
         var sealedAt = AuditSignature.TruncateToMicroseconds(now);
         var seal = new AuditSeal(tenantId, count, first, last, digest.Finish(), sealedAt, keyId, "");
@@ -72,7 +70,7 @@ public sealed class AuditEvidenceExport : IExportDataset
         [
             AuditEvidence.Seal(seal),
             AuditEvidence.Anchors(AuditEvidence.Covering(anchors, first, last)),
-            AuditEvidence.Keys(await keys.PublishedAsync(cancellationToken)),
+            AuditEvidence.Keys(published),
         ];
     }
 

@@ -47,7 +47,7 @@ public sealed class AuditRecordsExport : IExportDataset
             PeriodTo = filter.To,
             GeneratedAt = now,
             Columns = s_columns,
-            Rows = RowsAsync(tenantServices, tenantId, filter, outcomes, chain, evidence),
+            Rows = RowsAsync(tenantServices, tenantId, filter, new AuditEvidence.Facts(tenantServices, tenantId), outcomes, chain, evidence),
             Totals = () => [new("Records", outcomes.Values.Sum().ToString("N0", CultureInfo.InvariantCulture)),
                 .. outcomes.OrderBy(o => o.Key).Select(o => new ExportTotal(o.Key.ToString(), o.Value.ToString("N0", CultureInfo.InvariantCulture))), .. chain],
             Appendices = () => evidence,
@@ -55,7 +55,7 @@ public sealed class AuditRecordsExport : IExportDataset
     }
 
     private static async IAsyncEnumerable<IReadOnlyList<string?>> RowsAsync(
-        IServiceProvider services, Guid tenantId, AuditRecordFilter filter, Dictionary<AuditOutcome, long> outcomes, List<ExportTotal> chain, List<ExportAppendix> evidence,
+        IServiceProvider services, Guid tenantId, AuditRecordFilter filter, AuditEvidence.Facts facts, Dictionary<AuditOutcome, long> outcomes, List<ExportTotal> chain, List<ExportAppendix> evidence,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         // Counted afresh on every enumeration.
@@ -63,7 +63,8 @@ public sealed class AuditRecordsExport : IExportDataset
         chain.Clear();
         evidence.Clear();
         var db = services.GetRequiredService<TenantraDbContext>();
-        chain.AddRange(AuditEvidence.ChainTotals(await services.GetRequiredService<AuditVerification>().VerifyAsync(tenantId, cancellationToken)));
+        var (check, anchors, keys) = await facts.GetAsync(cancellationToken);
+        chain.AddRange(AuditEvidence.ChainTotals(check));
         long first = 0, last = 0;
         await foreach (var r in filter.StreamAsync(db, tenantId, cancellationToken))
         {
@@ -77,8 +78,7 @@ public sealed class AuditRecordsExport : IExportDataset
             ];
         }
 
-        var anchors = await db.AuditAnchors.AsNoTracking().Where(a => a.TenantId == tenantId).OrderBy(a => a.Sequence).ToListAsync(cancellationToken);
         evidence.Add(AuditEvidence.Anchors(AuditEvidence.Covering(anchors, first, last)));
-        evidence.Add(AuditEvidence.Keys(await services.GetRequiredService<AuditSigningKeys>().PublishedAsync(cancellationToken)));
+        evidence.Add(AuditEvidence.Keys(keys));
     }
 }

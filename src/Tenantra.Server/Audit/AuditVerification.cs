@@ -10,8 +10,12 @@ public sealed class AuditVerification(TenantraDbContext db, AuditSigningKeys key
     public async Task<AuditChainVerification> VerifyAsync(Guid tenantId, CancellationToken cancellationToken = default)
     {
         var head = await db.AuditChainHeads.AsNoTracking().SingleOrDefaultAsync(h => h.TenantId == tenantId, cancellationToken);
-        var anchors = await db.AuditAnchors.AsNoTracking().Where(a => a.TenantId == tenantId).OrderBy(a => a.Sequence).ToListAsync(cancellationToken);
+        var anchors = await AnchorsAsync(tenantId, cancellationToken);
         var records = db.AuditRecords.AsNoTracking().Where(r => r.TenantId == tenantId).OrderBy(r => r.Sequence).AsAsyncEnumerable();
         return await AuditChainVerifier.VerifyAsync(records, head, anchors, await keys.VerifiersAsync(cancellationToken), cancellationToken: cancellationToken);
     }
+
+    /// <summary>The tenant's signed anchors, oldest first.</summary>
+    public Task<List<AuditAnchor>> AnchorsAsync(Guid tenantId, CancellationToken cancellationToken = default) =>
+        db.AuditAnchors.AsNoTracking().Where(a => a.TenantId == tenantId).OrderBy(a => a.Sequence).ToListAsync(cancellationToken);
 }
