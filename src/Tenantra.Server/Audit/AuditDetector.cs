@@ -27,6 +27,9 @@ public sealed class AuditDetector(TenantraDbContext db, NotificationPublisher no
 
     public const int BatchSize = 500;
 
+    /// <summary>How long a queued run waits, so the records of a burst are read in one run.</summary>
+    public static readonly TimeSpan Delay = TimeSpan.FromSeconds(1);
+
     /// <summary>Records already this old when first read raise nothing: history from before detections were on.</summary>
     private static readonly TimeSpan s_stale = TimeSpan.FromDays(1);
 
@@ -45,9 +48,9 @@ public sealed class AuditDetector(TenantraDbContext db, NotificationPublisher no
 
     public sealed record Payload;
 
-    /// <summary>Stages a detection run for the tenant in the caller's transaction, unless one is already waiting.</summary>
-    public static Task EnqueueAsync(JobQueue jobs, Guid tenantId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        jobs.EnqueueUnlessWaitingAsync(Kind, tenantId, new Payload(), now, cancellationToken);
+    /// <summary>Stages a detection run for the tenant in the caller's transaction, <see cref="Delay"/> from now, unless one is already waiting.</summary>
+    public static Task<bool> EnqueueAsync(JobQueue jobs, Guid tenantId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        jobs.EnqueueUnlessWaitingAsync(Kind, tenantId, new Payload(), now + Delay, cancellationToken);
 
     public async Task<string?> RunAsync(JobRun run, CancellationToken cancellationToken)
     {
@@ -79,12 +82,16 @@ public sealed class AuditDetector(TenantraDbContext db, NotificationPublisher no
             state.ExaminedThrough = record.Sequence;
         }
 
-        if (records.Count == BatchSize)
+        await db.SaveChangesAsync(cancellationToken);
+
+        // More records than one run reads, or records committed while this run read (their writers may have
+        // counted on this run): another run for them.
+        var head = await db.AuditChainHeads.Where(h => h.TenantId == tenantId).Select(h => h.LastSequence).SingleOrDefaultAsync(cancellationToken);
+        if (head > state.ExaminedThrough && await EnqueueAsync(jobs, tenantId, clock.GetUtcNow(), cancellationToken))
         {
-            jobs.Enqueue(Kind, tenantId, new Payload());
+            await db.SaveChangesAsync(cancellationToken);
         }
 
-        await db.SaveChangesAsync(cancellationToken);
         return JsonSerializer.Serialize(new { examined = records.Count, raised = raised.Count, through = state.ExaminedThrough });
     }
 

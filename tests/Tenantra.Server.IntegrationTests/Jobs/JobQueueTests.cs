@@ -109,6 +109,37 @@ public sealed class JobQueueTests
         Assert.False(await app.InPlatformAsync(db => db.Jobs.AnyAsync(j => j.Id == dropped)));
     }
 
+    /// <summary>
+    /// A waiting job absorbs a new one only while it is not yet due: one already due may be claimed
+    /// before the caller commits, and would miss the caller's change.
+    /// </summary>
+    [Fact]
+    public async Task Enqueue_unless_waiting_coalesces_only_with_a_job_not_yet_due()
+    {
+        var app = await TenantraTestApp.StartAsync();
+        await using var _ = app;
+        var tenant = await new TestData(app).TenantAsync(TenantKind.Customer);
+        var now = DateTimeOffset.UtcNow;
+
+        var (later, laterAgain, due, dueAgain, other) = await app.InTenantAsync(tenant, async services =>
+        {
+            var queue = services.GetRequiredService<JobQueue>();
+            var db = services.GetRequiredService<TenantraDbContext>();
+            var first = await queue.EnqueueUnlessWaitingAsync(Kind, tenant, new RecordPayload("later"), now.AddMinutes(5), CancellationToken.None);
+            await db.SaveChangesAsync();
+            var second = await queue.EnqueueUnlessWaitingAsync(Kind, tenant, new RecordPayload("later"), now.AddMinutes(5), CancellationToken.None);
+            var third = await queue.EnqueueUnlessWaitingAsync(Kind, tenant, new RecordPayload("due"), now.AddMinutes(-1), CancellationToken.None);
+            await db.SaveChangesAsync();
+            var fourth = await queue.EnqueueUnlessWaitingAsync(Kind, tenant, new RecordPayload("due"), now.AddMinutes(-1), CancellationToken.None);
+            var fifth = await queue.EnqueueUnlessWaitingAsync(Kind, tenant, new RecordPayload("other"), now.AddMinutes(5), CancellationToken.None);
+            await db.SaveChangesAsync();
+            return (first, second, third, fourth, fifth);
+        });
+
+        Assert.Equal((true, false, true, true, true), (later, laterAgain, due, dueAgain, other));
+        Assert.Equal(5 - 1, await app.InPlatformAsync(db => db.Jobs.CountAsync(j => j.TenantId == tenant && j.Kind == Kind)));
+    }
+
     [Fact]
     public async Task A_failing_job_is_retried_after_a_backoff_and_dead_lettered_after_its_last_attempt()
     {

@@ -35,15 +35,18 @@ public sealed class JobQueue(TenantraDbContext db, TimeProvider clock)
     }
 
     /// <summary>
-    /// Stages a job unless one of the same kind, tenant and payload is still waiting to start (its run
-    /// will see the newer state too): work that only needs doing once for a burst of changes.
-    /// Concurrent callers may both stage one; handlers are safe to run again.
+    /// Stages a job unless one of the same kind, tenant and payload is still waiting to start and not
+    /// yet due (its run will see the newer state too): work that only needs doing once for a burst of
+    /// changes. A job already due may be claimed before the caller commits and miss the caller's
+    /// change, so it does not count; coalescing callers give their jobs a delay. Concurrent callers
+    /// may both stage one; handlers are safe to run again.
     /// </summary>
     public async Task<bool> EnqueueUnlessWaitingAsync(string kind, Guid tenantId, object payload, DateTimeOffset runAfter, CancellationToken cancellationToken)
     {
         var text = JsonSerializer.Serialize(payload, payload.GetType(), PayloadJson);
-        if (await db.Jobs.AnyAsync(j => j.TenantId == tenantId && j.Kind == kind && j.Status == JobStatus.Pending && j.Payload == text, cancellationToken)
-            || db.Jobs.Local.Any(j => j.TenantId == tenantId && j.Kind == kind && j.Status == JobStatus.Pending && j.Payload == text))
+        var now = clock.GetUtcNow();
+        if (await db.Jobs.AnyAsync(j => j.TenantId == tenantId && j.Kind == kind && j.Status == JobStatus.Pending && j.Payload == text && j.RunAfter > now, cancellationToken)
+            || db.Jobs.Local.Any(j => j.TenantId == tenantId && j.Kind == kind && j.Status == JobStatus.Pending && j.Payload == text && j.RunAfter > now))
         {
             return false;
         }
