@@ -11,12 +11,12 @@ namespace Tenantra.Server.Audit;
 /// The server's audit signing keys (ECDSA P-256), private parts wrapped by the master key in
 /// <c>audit_signing_keys</c>. The newest signs; every key whose private part unwraps is published
 /// and trusted for checking — a row someone added without the master key is neither. Another
-/// node's rotation is picked up within <see cref="RefreshAfter"/>. Safe to share between threads.
+/// node's rotation is picked up within a minute. Safe to share between threads.
 /// </summary>
 public sealed class AuditSigningKeys(IServiceScopeFactory scopes, SecretProtector master, TimeProvider clock, ILogger<AuditSigningKeys> logger) : IDisposable
 {
     private const string Purpose = "tenantra.audit-signing-key";
-    private static readonly TimeSpan RefreshAfter = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan s_refreshAfter = TimeSpan.FromMinutes(1);
 
     private readonly ConcurrentDictionary<string, (ECDsa Key, AuditSigningKey Row)> _keys = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _loading = new(1, 1);
@@ -26,7 +26,7 @@ public sealed class AuditSigningKeys(IServiceScopeFactory scopes, SecretProtecto
     /// <summary>The key that signs now (made on first use).</summary>
     public async Task<ECDsa> SignerAsync(CancellationToken cancellationToken = default)
     {
-        if (_activeId is null || clock.GetUtcNow() - _loadedAt > RefreshAfter)
+        if (_activeId is null || clock.GetUtcNow() - _loadedAt > s_refreshAfter)
         {
             await LoadAsync(createIfNone: true, cancellationToken);
         }
