@@ -35,6 +35,7 @@ public sealed class TenantraDbContext(DbContextOptions<TenantraDbContext> option
     public DbSet<AuditSigningKey> AuditSigningKeys => Set<AuditSigningKey>();
     public DbSet<AuditAlert> AuditAlerts => Set<AuditAlert>();
     public DbSet<AuditDetectionState> AuditDetectionStates => Set<AuditDetectionState>();
+    public DbSet<AuditArchiveSegment> AuditArchiveSegments => Set<AuditArchiveSegment>();
     public DbSet<FeatureOverride> FeatureOverrides => Set<FeatureOverride>();
     public DbSet<WorkerHeartbeat> WorkerHeartbeats => Set<WorkerHeartbeat>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -91,3 +91,14 @@ internal sealed class AuditDetectionStateConfiguration : IEntityTypeConfiguratio
         builder.HasKey(s => s.TenantId);
     }
 }
+
+internal sealed class AuditArchiveSegmentConfiguration : IEntityTypeConfiguration<AuditArchiveSegment>
+{
+    public void Configure(EntityTypeBuilder<AuditArchiveSegment> builder)
+    {
+        builder.ToTable("audit_archive_segments");
+        builder.HasKey(s => new { s.TenantId, s.FirstSequence });
+        builder.HasIndex(s => new { s.TenantId, s.LastSequence }).IsUnique();
+        builder.HasIndex(s => new { s.TenantId, s.FirstOccurredAt });
+    }
+}

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Tenantra.Core.Tenancy;
 using Tenantra.Data;
+using Tenantra.Server.Platform.Jobs;
 using Tenantra.Server.Platform.Metrics;
 using Tenantra.Server.Platform.Workers;
 
@@ -9,7 +10,8 @@ namespace Tenantra.Server.Audit;
 /// <summary>
 /// Every <see cref="AuditOptions.AnchorIntervalMinutes"/>, signs an anchor over each tenant's audit
 /// chain head that moved since its last anchor, inside that tenant's scope. A chain that no longer
-/// continues its last anchor is not signed, and is logged as an error.
+/// continues its last anchor is not signed, and is logged as an error. Then queues an
+/// <c>audit.archive</c> job for each tenant with records due for the archive.
 /// </summary>
 public sealed class AuditAnchorWorker(
     IServiceScopeFactory scopes, WorkerRegistry registry, TenantraMetrics metrics, TimeProvider clock, AuditOptions options, ILogger<AuditAnchorWorker> logger)
@@ -31,6 +33,14 @@ public sealed class AuditAnchorWorker(
             if (result.Broken is { } broken)
             {
                 logger.LogError("The audit chain of tenant {TenantId} does not continue its last anchor: {Problem}", tenantId, broken.Problem);
+                continue;
+            }
+
+            var db = scope.ServiceProvider.GetRequiredService<TenantraDbContext>();
+            if (await scope.ServiceProvider.GetRequiredService<AuditArchiver>().HasDueRecordsAsync(tenantId, cancellationToken)
+                && await AuditArchiver.EnqueueAsync(scope.ServiceProvider.GetRequiredService<JobQueue>(), tenantId, Clock.GetUtcNow(), cancellationToken))
+            {
+                await db.SaveChangesAsync(cancellationToken);
             }
         }
     }

@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Tenantra.Core.Audit;
 using Tenantra.Core.Identity;
@@ -13,6 +14,24 @@ public sealed record AuditRecordResponse(
     long Sequence, Guid Id, DateTimeOffset OccurredAt, Guid? ActorUserId, Guid? ActorTokenId, string? ActorName, Guid? OnBehalfOfTenantId,
     string Action, string? TargetType, string? TargetId, string? Before, string? After, string? SourceIp, string? UserAgent,
     string? RequestId, AuditOutcome Outcome, string PreviousHash, string Hash);
+
+/// <summary>The audit list's filters as query parameters (the list and an archive segment's records take the same).</summary>
+public sealed record AuditRecordQuery(
+    [property: FromQuery(Name = "action")] string? Action,
+    [property: FromQuery(Name = "outcome")] EnumFilter<AuditOutcome>? Outcome,
+    [property: FromQuery(Name = "actorUserId")] Guid? ActorUserId,
+    [property: FromQuery(Name = "onBehalfOfTenantId")] Guid? OnBehalfOfTenantId,
+    [property: FromQuery(Name = "targetType")] string? TargetType,
+    [property: FromQuery(Name = "targetId")] string? TargetId,
+    [property: FromQuery(Name = "sourceIp")] string? SourceIp,
+    [property: FromQuery(Name = "from")] DateTimeOffset? From,
+    [property: FromQuery(Name = "to")] DateTimeOffset? To)
+{
+    public AuditRecordFilter Filter(string? search) =>
+        new(Blank(Action), Outcome?.Value, ActorUserId, From, To, search, OnBehalfOfTenantId, Blank(TargetType), Blank(TargetId), Blank(SourceIp));
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}
 
 public sealed record AuditAnchorResponse(long Sequence, string Hash, DateTimeOffset SignedAt, string KeyId, string Signature);
 
@@ -42,16 +61,16 @@ public static class AuditEndpoints
             .WithName("ListAuditSigningKeys").WithSummary("The server's public keys for audit anchors and export seals")
             .WithDescription("Public, so auditors can fetch and pin them. Newest (the one signing now) first.");
         routes.MapAuditDetectionEndpoints();
+        routes.MapAuditArchiveEndpoints();
     }
 
     private static async Task<Ok<Paged<AuditRecordResponse>>> List(
-        Guid tenantId, [AsParameters] PageRequest page, string? action, EnumFilter<AuditOutcome>? outcome, Guid? actorUserId, Guid? onBehalfOfTenantId,
-        string? targetType, string? targetId, string? sourceIp, DateTimeOffset? from, DateTimeOffset? to, TenantraDbContext db)
+        Guid tenantId, [AsParameters] PageRequest page, [AsParameters] AuditRecordQuery query, TenantraDbContext db, AuditArchive archive)
     {
-        var filter = new AuditRecordFilter(Blank(action), outcome?.Value, actorUserId, from, to, page.Search, onBehalfOfTenantId, Blank(targetType), Blank(targetId), Blank(sourceIp));
+        var filter = query.Filter(page.Search);
         if (page.Sort is null or "-occurredAt" && filter.IsEmpty)
         {
-            return TypedResults.Ok(await UnfilteredPageAsync(db, tenantId, page));
+            return TypedResults.Ok(await UnfilteredPageAsync(db, tenantId, await archive.ArchivedThroughAsync(tenantId), page));
         }
 
         await using var plan = await AuditSearch.PlanForValuesAsync(db);
@@ -59,10 +78,30 @@ public static class AuditEndpoints
         return TypedResults.Ok(await matching.ToPageCountingUpToAsync(m => Responses(s_sortKeys.Apply(m, page.Sort)), page, FilteredCountLimit));
     }
 
-    private static async Task<Results<Ok<AuditRecordResponse>, ProblemHttpResult>> Get(Guid tenantId, long sequence, TenantraDbContext db) =>
-        await Responses(db.AuditRecords.Where(r => r.TenantId == tenantId && r.Sequence == sequence)).SingleOrDefaultAsync() is { } record
-            ? TypedResults.Ok(record)
-            : Problems.NotFound("Audit record");
+    /// <summary>A live record, or one an archive segment holds (read from the segment).</summary>
+    private static async Task<Results<Ok<AuditRecordResponse>, ProblemHttpResult>> Get(Guid tenantId, long sequence, TenantraDbContext db, AuditArchive archive)
+    {
+        if (await Responses(db.AuditRecords.Where(r => r.TenantId == tenantId && r.Sequence == sequence)).SingleOrDefaultAsync() is { } record)
+        {
+            return TypedResults.Ok(record);
+        }
+
+        if (await archive.HoldingAsync(tenantId, sequence) is not { } segment)
+        {
+            return Problems.NotFound("Audit record");
+        }
+
+        try
+        {
+            return AuditArchive.Read(segment).SingleOrDefault(r => r.Sequence == sequence) is { } archived
+                ? TypedResults.Ok(ToResponse(archived))
+                : Problems.NotFound("Audit record");
+        }
+        catch (InvalidDataException ex)
+        {
+            return Problems.Conflict($"Record {sequence} is archived in a segment that does not read ({ex.Message}): it was altered; `audit verify` reports it.");
+        }
+    }
 
     private static async Task<Ok<Paged<AuditAnchorResponse>>> ListAnchors(Guid tenantId, [AsParameters] PageRequest page, TenantraDbContext db) =>
         TypedResults.Ok(await db.AuditAnchors.Where(a => a.TenantId == tenantId).OrderByDescending(a => a.Sequence)
@@ -71,8 +110,6 @@ public static class AuditEndpoints
     private static async Task<Ok<List<AuditSigningKeyResponse>>> ListSigningKeys(AuditSigningKeys keys, CancellationToken cancellationToken) =>
         TypedResults.Ok((await keys.PublishedAsync(cancellationToken)).Select(k => new AuditSigningKeyResponse(k.Id, AuditSignature.Algorithm, k.PublicKeyPem, k.CreatedAt)).ToList());
 
-    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-
     /// <summary>A chain records in the order things happened, so its sequence is the time order (and unique).</summary>
     private static readonly SortKeys<AuditRecord> s_sortKeys = new("-occurredAt", r => r.Sequence, new Dictionary<string, Expression<Func<AuditRecord, object?>>>
     {
@@ -80,15 +117,16 @@ public static class AuditEndpoints
     });
 
     /// <summary>
-    /// A chain's sequences run 1..N without gaps, so the head gives the exact total and page k starts
-    /// at sequence N − (k−1)·size: no count over the tenant's records and no OFFSET, however long the chain.
+    /// A chain's live sequences run from the archived end + 1 to N without gaps, so the head gives the
+    /// exact total and page k starts at sequence N − (k−1)·size: no count over the tenant's records and
+    /// no OFFSET, however long the chain.
     /// </summary>
-    private static async Task<Paged<AuditRecordResponse>> UnfilteredPageAsync(TenantraDbContext db, Guid tenantId, PageRequest page)
+    private static async Task<Paged<AuditRecordResponse>> UnfilteredPageAsync(TenantraDbContext db, Guid tenantId, long archivedThrough, PageRequest page)
     {
         var last = await s_lastSequence(db, tenantId) ?? 0;
         var first = last - ((long)(page.Number - 1) * page.Size);
         var items = await s_pageFrom(db, tenantId, first, page.Size).ToListAsync();
-        return new Paged<AuditRecordResponse>(items, page.Number, page.Size, (int)Math.Min(last, int.MaxValue));
+        return new Paged<AuditRecordResponse>(items, page.Number, page.Size, (int)Math.Min(Math.Max(0, last - archivedThrough), int.MaxValue));
     }
 
     private static readonly Expression<Func<AuditRecord, AuditRecordResponse>> s_toResponse = r => new AuditRecordResponse(
@@ -107,6 +145,11 @@ public static class AuditEndpoints
             .Select(s_toResponse));
 
     private static IQueryable<AuditRecordResponse> Responses(IQueryable<AuditRecord> records) => records.Select(s_toResponse);
+
+    private static readonly Func<AuditRecord, AuditRecordResponse> s_toResponseInMemory = s_toResponse.Compile();
+
+    /// <summary>A record read from an archive segment, as the list shows records.</summary>
+    public static AuditRecordResponse ToResponse(AuditRecord record) => s_toResponseInMemory(record);
 
     private static async Task<Ok<AuditChainVerification>> Verify(Guid tenantId, AuditVerification verification, CancellationToken cancellationToken) =>
         TypedResults.Ok(await verification.VerifyAsync(tenantId, cancellationToken));

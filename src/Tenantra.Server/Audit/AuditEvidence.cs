@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
 using Tenantra.Core.Audit;
 using Tenantra.Server.Exports;
 
@@ -46,6 +48,29 @@ public static class AuditEvidence
             return (await verification.VerifyAsync(tenantId, cancellationToken), await verification.AnchorsAsync(tenantId, cancellationToken),
                 await tenantServices.GetRequiredService<AuditSigningKeys>().PublishedAsync(cancellationToken));
         }
+    }
+
+    /// <summary>
+    /// Every hashed field of each record as a row of <see cref="AuditEvidenceFile.RecordColumns"/>;
+    /// after the last, <paramref name="sealed"/> receives the seal <paramref name="signer"/> made over
+    /// exactly these records in this order (the evidence export and archive segments).
+    /// </summary>
+    public static async IAsyncEnumerable<IReadOnlyList<string?>> SealedRowsAsync(
+        IAsyncEnumerable<AuditRecord> records, Guid tenantId, ECDsa signer, DateTimeOffset now, Action<AuditSeal> @sealed,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using var digest = new AuditRecordsDigest();
+        long count = 0, first = 0, last = 0;
+        await foreach (var record in records.WithCancellation(cancellationToken))
+        {
+            digest.Add(record.Sequence, record.Hash);
+            first = count++ == 0 ? record.Sequence : first;
+            last = record.Sequence;
+            yield return AuditEvidenceFile.Row(record);
+        }
+
+        var seal = new AuditSeal(tenantId, count, first, last, digest.Finish(), AuditSignature.TruncateToMicroseconds(now), AuditSignature.KeyIdOf(signer), "");
+        @sealed(seal with { Signature = AuditSignature.Sign(signer, seal.Statement) });
     }
 
     /// <summary>The chain check as totals lines.</summary>

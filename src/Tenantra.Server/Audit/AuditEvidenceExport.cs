@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using Tenantra.Core.Audit;
 using Tenantra.Core.Identity;
 using Tenantra.Data;
 using Tenantra.Server.Exports;
@@ -48,30 +47,24 @@ public sealed class AuditEvidenceExport : IExportDataset
         IServiceProvider services, Guid tenantId, AuditRecordFilter filter, AuditEvidence.Facts facts, DateTimeOffset now, Collected evidence,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var db = services.GetRequiredService<TenantraDbContext>();
         var (check, anchors, published) = await facts.GetAsync(cancellationToken);
-        using var digest = new AuditRecordsDigest();
-        long count = 0, first = 0, last = 0;
-        await foreach (var record in filter.StreamAsync(db, tenantId, cancellationToken))
+        var signer = await services.GetRequiredService<AuditSigningKeys>().SignerAsync(cancellationToken);
+        var records = filter.StreamAsync(services.GetRequiredService<TenantraDbContext>(), tenantId, cancellationToken);
+        await foreach (var row in AuditEvidence.SealedRowsAsync(records, tenantId, signer, now, Sealed, cancellationToken))
         {
-            digest.Add(record.Sequence, record.Hash);
-            first = count++ == 0 ? record.Sequence : first;
-            last = record.Sequence;
-            yield return AuditEvidenceFile.Row(record);
+            yield return row;
         }
 
-        var signer = await services.GetRequiredService<AuditSigningKeys>().SignerAsync(cancellationToken);
-        var keyId = AuditSignature.KeyIdOf(signer);
-        var sealedAt = AuditSignature.TruncateToMicroseconds(now);
-        var seal = new AuditSeal(tenantId, count, first, last, digest.Finish(), sealedAt, keyId, "");
-        seal = seal with { Signature = AuditSignature.Sign(signer, seal.Statement) };
-        evidence.Totals = [new("Records", count.ToString("N0", CultureInfo.InvariantCulture)), .. AuditEvidence.ChainTotals(check)];
-        evidence.Appendices =
-        [
-            AuditEvidence.Seal(seal),
-            AuditEvidence.Anchors(AuditEvidence.Covering(anchors, first, last)),
-            AuditEvidence.Keys(published),
-        ];
+        void Sealed(AuditSeal seal)
+        {
+            evidence.Totals = [new("Records", seal.Records.ToString("N0", CultureInfo.InvariantCulture)), .. AuditEvidence.ChainTotals(check)];
+            evidence.Appendices =
+            [
+                AuditEvidence.Seal(seal),
+                AuditEvidence.Anchors(AuditEvidence.Covering(anchors, seal.FirstSequence, seal.LastSequence)),
+                AuditEvidence.Keys(published),
+            ];
+        }
     }
 
     /// <summary>What the rows' enumeration found, for the totals and appendices written after them.</summary>

@@ -119,6 +119,41 @@ public static class AuditEvidenceFile
         }
     }
 
+    /// <summary>
+    /// The records of an evidence file this server wrote (an archive segment), in file order, without
+    /// checking them — the chain verifier does. A file or row that does not read as written is an
+    /// <see cref="InvalidDataException"/>.
+    /// </summary>
+    public static List<AuditRecord> ReadRecords(Stream json, Guid tenantId)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 16 });
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"not JSON: {ex.Message}", ex);
+        }
+
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("rows", out var rows) || rows.ValueKind != JsonValueKind.Array)
+            {
+                throw new InvalidDataException("no rows");
+            }
+
+            var records = new List<AuditRecord>(rows.GetArrayLength());
+            var problems = new List<string>(1);
+            foreach (var row in rows.EnumerateArray())
+            {
+                records.Add(Record(row, tenantId, records.Count + 1, problems) ?? throw new InvalidDataException(problems[0]));
+            }
+
+            return records;
+        }
+    }
+
     private static int CheckAnchors(JsonElement? appendix, Guid tenantId, Dictionary<long, string> hashes, IReadOnlyDictionary<string, ECDsa> keys, List<string> problems)
     {
         var checkedAnchors = 0;

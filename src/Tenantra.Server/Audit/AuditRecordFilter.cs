@@ -75,6 +75,23 @@ public sealed record AuditRecordFilter(
         return query;
     }
 
+    /// <summary>The same test in memory, for records read from an archive segment.</summary>
+    public Func<AuditRecord, bool> Predicate()
+    {
+        var terms = Search is null ? [] : AuditSearch.Terms(Search);
+        var (from, to) = (From?.ToUniversalTime(), To?.ToUniversalTime());
+        return r => (Action is null || r.Action.StartsWith(Action, StringComparison.Ordinal))
+            && (Outcome is null || r.Outcome == Outcome)
+            && (ActorUserId is null || r.ActorUserId == ActorUserId)
+            && (OnBehalfOfTenantId is null || r.OnBehalfOfTenantId == OnBehalfOfTenantId)
+            && (TargetType is null || r.TargetType == TargetType)
+            && (TargetId is null || r.TargetId == TargetId)
+            && (SourceIp is null || r.SourceIp == SourceIp)
+            && (from is null || r.OccurredAt >= from)
+            && (to is null || r.OccurredAt < to)
+            && (terms.Count == 0 || AuditSearch.Matches(r, terms));
+    }
+
     /// <summary>
     /// The records that pass, oldest first, read a thousand at a time by sequence and untracked, so
     /// memory stays flat however long the trail (exports).

@@ -73,6 +73,30 @@ public static partial class AuditSearch
             .Where(words => words.Count > 0)
             .Take(MaxTerms)];
 
+    /// <summary>
+    /// Whether the record's words hold every term — its words in order, the last as a prefix — as the
+    /// engines' indexes answer it; for records read from an archive segment.
+    /// </summary>
+    public static bool Matches(AuditRecord r, IReadOnlyList<List<string>> terms)
+    {
+        var text = string.Join(' ', r.ActorName, r.Action, r.TargetType, r.TargetId, r.SourceIp, r.UserAgent, r.RequestId, r.Before, r.After);
+        var words = NotAWordCharacter().Split(text).Where(w => w.Length > 0).Select(w => w.ToLowerInvariant()).ToArray();
+        return terms.All(term => Enumerable.Range(0, Math.Max(0, words.Length - term.Count + 1)).Any(at => IsAt(words, at, term)));
+    }
+
+    private static bool IsAt(string[] words, int at, List<string> term)
+    {
+        for (var i = 0; i < term.Count - 1; i++)
+        {
+            if (!string.Equals(words[at + i], term[i], StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return words[at + term.Count - 1].StartsWith(term[^1], StringComparison.Ordinal);
+    }
+
     [GeneratedRegex(@"[^\p{L}\p{N}]+")]
     private static partial Regex NotAWordCharacter();
 }

@@ -99,6 +99,37 @@ internal static class AuditCommands
         return broken == 0 ? TenantraCli.Success : TenantraCli.Failed;
     }
 
+    /// <summary>Anchors, then archives every due segment of every tenant; exit 1 when a chain does not verify (nothing of it is archived then).</summary>
+    public static async Task<int> ArchiveAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        await services.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
+        var tenants = await TenantsAsync(services, null, cancellationToken);
+        var scopes = services.GetRequiredService<ITenantScopeFactory>();
+        int segments = 0, broken = 0;
+        long records = 0;
+        foreach (var (id, name) in tenants)
+        {
+            await using var scope = scopes.Enter(id);
+            var anchored = await scope.ServiceProvider.GetRequiredService<AuditAnchoring>().AnchorAsync(scope.ServiceProvider.GetRequiredService<TenantraDbContext>(), id, cancellationToken);
+            var archiver = scope.ServiceProvider.GetRequiredService<AuditArchiver>();
+            var result = anchored.Broken is null ? await archiver.ArchiveNextAsync(id, cancellationToken) : new ArchiveResult(null, anchored.Broken);
+            for (; result.Segment is { } segment; result = await archiver.ArchiveNextAsync(id, cancellationToken))
+            {
+                segments++;
+                records += segment.Records;
+            }
+
+            if (result.Broken is { } problem)
+            {
+                broken++;
+                AnsiConsole.MarkupLineInterpolated($"[red]NOT ARCHIVED[/] {name} ({id}): {problem.Problem}");
+            }
+        }
+
+        AnsiConsole.MarkupLineInterpolated($"{segments} archive segments written, {records} records archived, {broken} chains not archived.");
+        return broken == 0 ? TenantraCli.Success : TenantraCli.Failed;
+    }
+
     public static async Task<int> PrintPublicKeysAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         await services.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);

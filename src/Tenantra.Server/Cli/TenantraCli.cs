@@ -50,11 +50,13 @@ public static class TenantraCli
             : WithServices(result, (services, ct) => AuditCommands.VerifyAsync(services, result.GetValue(tenant), ct), cancellationToken));
         var anchor = new Command("anchor", "Sign an anchor over every tenant's chain head that moved since its last anchor, now.") { TreatUnmatchedTokensAsErrors = false };
         anchor.SetAction((result, cancellationToken) => WithServices(result, AuditCommands.AnchorAsync, cancellationToken));
+        var archive = new Command("archive", "Move every tenant's records older than Tenantra:Audit:ArchiveAfterDays into signed archive segments, now (anchor first).") { TreatUnmatchedTokensAsErrors = false };
+        archive.SetAction((result, cancellationToken) => WithServices(result, AuditCommands.ArchiveAsync, cancellationToken));
         var printPublicKey = new Command("public-key", "Print the server's public audit signing keys (PEM), newest first.") { TreatUnmatchedTokensAsErrors = false };
         printPublicKey.SetAction((result, cancellationToken) => WithServices(result, AuditCommands.PrintPublicKeysAsync, cancellationToken));
         var rotateSigningKey = new Command("rotate-key", "Add a new audit signing key; it signs from now on, older keys stay published.") { TreatUnmatchedTokensAsErrors = false };
         rotateSigningKey.SetAction((result, cancellationToken) => WithServices(result, AuditCommands.RotateKeyAsync, cancellationToken));
-        var audit = new Command("audit", "Audit trail tools.") { verify, anchor, printPublicKey, rotateSigningKey };
+        var audit = new Command("audit", "Audit trail tools.") { verify, anchor, archive, printPublicKey, rotateSigningKey };
 
         var rotatePayloadKey = new Command("rotate", "Add a new data key for snapshot payloads; new payloads use it, older ones keep theirs.") { TreatUnmatchedTokensAsErrors = false };
         rotatePayloadKey.SetAction((result, cancellationToken) => WithServices(result, RotatePayloadKeyAsync, cancellationToken));

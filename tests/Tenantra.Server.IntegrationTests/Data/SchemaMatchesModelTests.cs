@@ -13,7 +13,7 @@ public sealed class SchemaMatchesModelTests
 {
     private static readonly string[] s_tables =
     [
-        "agent_nonces", "api_tokens", "asset_groups", "asset_states", "assets", "audit_alerts", "audit_anchors", "audit_chain_heads", "audit_detection_states", "audit_records", "audit_signing_keys",
+        "agent_nonces", "api_tokens", "asset_groups", "asset_states", "assets", "audit_alerts", "audit_anchors", "audit_archive_segments", "audit_chain_heads", "audit_detection_states", "audit_records", "audit_signing_keys",
         "collection_intervals", "data_protection_keys", "enrollment_tokens", "export_files", "feature_overrides", "integrity_baselines", "integrity_event_comments",
         "integrity_events", "integrity_rules", "integrity_suppressions", "invitations", "jobs",
         "membership_customers", "memberships", "notification_attempts", "notification_deliveries", "notification_endpoints", "notification_events",

@@ -569,7 +569,7 @@ public sealed partial class IsolationMatrixFixture : IAsyncLifetime
             "goldenBaselineId" => targets.GoldenBaselineId.ToString(),
             "ruleKey" => BRuleKey,
             // Sequences are per chain: A's record 1 is A's own, B's is reached only through B's tenant id.
-            "sequence" => "1",
+            "sequence" or "firstSequence" => "1",
             "key" => "audit",
             "category" => SnapshotCategories.Services,
             var name => throw new InvalidOperationException($"{route} has the route parameter {{{name}}}; teach the isolation matrix which of B's ids goes there."),
@@ -743,7 +743,11 @@ public sealed partial class IsolationMatrixFixture : IAsyncLifetime
             Assert.NotEmpty(records);
             _bSecrets.AddRange(records.Select(id => ("audit record id", id.ToString())));
         }
+
+        // A segment holding B's first records (their ids are among the secrets already).
+        await App.ArchiveOldestAsync(B1, records: 2);
     }
+
 
     /// <summary>
     /// B's notifications: preferences (tenant and the admin's own), a webhook endpoint, and a test event

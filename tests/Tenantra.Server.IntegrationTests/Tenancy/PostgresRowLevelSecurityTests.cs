@@ -82,6 +82,44 @@ public sealed class PostgresRowLevelSecurityTests(TenantRowsFixture rows) : ICla
         }
     }
 
+    /// <summary>
+    /// Archiving is the one way records leave the live table: on PostgreSQL the application role cannot
+    /// delete records or segments, and the owner's <c>audit_archive_release</c> deletes only the exact range
+    /// of an existing segment of a tenant in the session's scope. On SQLite the query filter keeps one
+    /// tenant's segments from another.
+    /// </summary>
+    [Fact]
+    public async Task Audit_records_leave_the_live_table_only_as_an_existing_segment_of_a_tenant_in_scope()
+    {
+        if (TestDatabase.UsePostgres)
+        {
+            await using var a = await OpenAsync(Fresh(), tenants: [rows.A]);
+            foreach (var statement in new[]
+            {
+                "DELETE FROM audit_archive_segments WHERE tenant_id = @tenant",
+                "UPDATE audit_archive_segments SET content = '\\x00' WHERE tenant_id = @tenant",
+                // Records 2 and 3 are live; no segment holds them.
+                "SELECT audit_archive_release(@tenant, 2, 3)",
+                // Record 1 is B's segment, but B is not in this session's scope.
+                $"SELECT audit_archive_release('{rows.B}', 1, 1)",
+            })
+            {
+                var refused = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(a, statement, ("tenant", rows.A)));
+                Assert.True(refused.SqlState == InsufficientPrivilege, $"{statement}: {refused.SqlState} {refused.MessageText}");
+            }
+
+            // A's own segment: its records are gone already, so there is nothing left to release.
+            Assert.Equal(0L, await ScalarAsync(a, "SELECT audit_archive_release(@tenant, 1, 1)", ("tenant", rows.A)));
+            Assert.Equal((long)TenantRowsFixture.RowsPerTenant["audit_records"], await CountAsync(a, "audit_records"));
+        }
+        else
+        {
+            var seen = await rows.App.InTenantAsync(rows.A, services =>
+                services.GetRequiredService<TenantraDbContext>().AuditArchiveSegments.Select(s => s.TenantId).ToListAsync());
+            Assert.Equal([rows.A], seen);
+        }
+    }
+
     [Fact]
     public async Task A_connection_scoped_to_one_tenant_reads_only_that_tenant_rows()
     {
@@ -259,12 +297,13 @@ public sealed class PostgresRowLevelSecurityTests(TenantRowsFixture rows) : ICla
         else
         {
             // SQLite cannot refuse the change; the hash chain makes it visible.
+            // Record 1 is archived; record 2 is the first live one.
             var changed = await rows.App.InTenantAsync(tenantId, services =>
-                services.GetRequiredService<TenantraDbContext>().AuditRecords.Where(r => r.Sequence == 1).ExecuteUpdateAsync(s => s.SetProperty(r => r.Action, "tampered")));
+                services.GetRequiredService<TenantraDbContext>().AuditRecords.Where(r => r.Sequence == 2).ExecuteUpdateAsync(s => s.SetProperty(r => r.Action, "tampered")));
             Assert.Equal(1, changed);
             var verification = await VerifyAsync(tenantId);
             Assert.False(verification.IsValid);
-            Assert.Equal(1, verification.FirstBadSequence);
+            Assert.Equal(2, verification.FirstBadSequence);
 
             var other = await rows.Data.TenantAsync(TenantKind.Customer, rows.Msp);
             await rows.SeedAsync(other);

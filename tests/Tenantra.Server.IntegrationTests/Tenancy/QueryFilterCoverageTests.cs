@@ -65,6 +65,11 @@ public sealed partial class QueryFilterCoverageTests(TenantRowsFixture rows) : I
         // And SET LOCAL plan_cache_mode for a filtered list's read transaction; touches no rows.
         // On PostgreSQL it first asks audit_search_matches for one tenant's matches (a tenant in the session's scope only).
         ["src/Tenantra.Server/Audit/AuditSearch.cs"] = ["ExecuteSqlRawAsync", "FromSql", "SqlQuery"],
+
+        // Archiving releases a segment's live records on PostgreSQL through audit_archive_release (as the owner: the
+        // application role cannot delete audit records), which refuses a tenant outside the session's scope and any range
+        // that is not exactly one existing segment of that tenant; the values are parameters.
+        ["src/Tenantra.Server/Audit/AuditArchiver.cs"] = ["SqlQuery"],
     };
 
     [Fact]
@@ -82,7 +87,7 @@ public sealed partial class QueryFilterCoverageTests(TenantRowsFixture rows) : I
         });
 
         Assert.Equal(
-            ["AgentNonce", "ApiToken", "Asset", "AssetGroup", "AssetState", "AuditAlert", "AuditAnchor", "AuditChainHead", "AuditDetectionState", "AuditRecord", "CollectionInterval", "EnrollmentToken", "ExportFile", "FeatureOverride",
+            ["AgentNonce", "ApiToken", "Asset", "AssetGroup", "AssetState", "AuditAlert", "AuditAnchor", "AuditArchiveSegment", "AuditChainHead", "AuditDetectionState", "AuditRecord", "CollectionInterval", "EnrollmentToken", "ExportFile", "FeatureOverride",
                 "IntegrityBaseline", "IntegrityEvent", "IntegrityEventComment", "IntegrityRule", "IntegritySuppression", "Invitation",
                 "NotificationAttempt", "NotificationDelivery", "NotificationEndpoint", "NotificationEvent", "NotificationRule", "NotificationSchedule", "SnapshotRecord"],
             declared);

@@ -29,7 +29,8 @@ public sealed class TenantRowsFixture : IAsyncLifetime
     {
         ["audit_records"] = 2,
         ["audit_chain_heads"] = 1,
-        ["audit_anchors"] = 1,
+        ["audit_anchors"] = 2,
+        ["audit_archive_segments"] = 1,
         ["audit_alerts"] = 1,
         ["audit_detection_states"] = 1,
         ["feature_overrides"] = 1,
@@ -97,14 +98,14 @@ public sealed class TenantRowsFixture : IAsyncLifetime
     {
         var admin = await Data.UserAsync(tenantId, Role.Admin);
         var token = await Data.TokenAsync(admin, tenantId);
-        for (var i = 0; i < RowsPerTenant["audit_records"]; i++)
+        // The first record goes into an archive segment (anchored at its end and at the head), the next stay live.
+        foreach (var action in new[] { "test.archived" }.Concat(Enumerable.Range(0, RowsPerTenant["audit_records"]).Select(i => $"test.seeded-{i}")))
         {
             await using var scope = App.Services.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<AuditWriter>().WriteAsync(tenantId, new AuditEvent($"test.seeded-{i}", "tenant", tenantId));
+            await scope.ServiceProvider.GetRequiredService<AuditWriter>().WriteAsync(tenantId, new AuditEvent(action, "tenant", tenantId));
         }
 
-        Assert.NotNull((await App.InTenantAsync(tenantId, services =>
-            services.GetRequiredService<AuditAnchoring>().AnchorAsync(services.GetRequiredService<TenantraDbContext>(), tenantId))).Anchor);
+        await App.ArchiveOldestAsync(tenantId, records: 1);
 
         var invitation = SecretTokens.New("inv_");
         await App.InTenantAsync(tenantId, async services =>

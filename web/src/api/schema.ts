@@ -1126,6 +1126,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tenants/{tenantId}/audit-archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The tenant's archive segments, newest first
+         * @description Records older than the archive window (`Tenantra:Audit:ArchiveAfterDays`) live in compressed, signed segments. `from`/`to` (UTC) keep the segments whose records overlap that period. Sort: `firstSequence` (default `-firstSequence`).
+         */
+        get: operations["ListAuditArchiveSegments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/audit-archive/{firstSequence}/records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search the records of one archive segment, newest first
+         * @description The audit list's filters and full-text `q`, answered from the segment's content (read on demand). Sort: `occurredAt` (default `-occurredAt`).
+         */
+        get: operations["ListArchivedAuditRecords"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/audit-archive/{firstSequence}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One archive segment as its evidence file (gzip-compressed JSON)
+         * @description The `audit-evidence` export format: every hashed field, the anchors, the public keys and the seal; check it offline with `tenantra audit verify --file` after `gunzip`.
+         */
+        get: operations["DownloadAuditArchiveSegment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/agent/enroll": {
         parameters: {
             query?: never;
@@ -1797,6 +1857,24 @@ export interface components {
             keyId: string;
             signature: string;
         };
+        AuditArchiveSegmentResponse: {
+            /** Format: int64 */
+            firstSequence: number;
+            /** Format: int64 */
+            lastSequence: number;
+            /** Format: int32 */
+            records: number;
+            /** Format: date-time */
+            firstOccurredAt: string;
+            /** Format: date-time */
+            lastOccurredAt: string;
+            /** Format: date-time */
+            archivedAt: string;
+            /** Format: int64 */
+            compressedBytes: number;
+            /** Format: int64 */
+            uncompressedBytes: number;
+        };
         /**
          * @description The outcome of checking one tenant's audit chain. long AuditChainVerification.RecordsChecked counts the
          *     records read, including the one that failed; long? AuditChainVerification.FirstBadSequence is the position
@@ -2186,6 +2264,9 @@ export interface components {
         };
         /** @enum {unknown} */
         EntryChangeKind: "added" | "removed" | "modified";
+        EnumFilterOfAuditOutcome: {
+            value?: components["schemas"]["AuditOutcome"];
+        };
         EventTypeResponse: {
             key: string;
             title: string;
@@ -2569,6 +2650,21 @@ export interface components {
          */
         PagedOfAuditAnchorResponse: {
             items: components["schemas"]["AuditAnchorResponse"][];
+            /** Format: int32 */
+            page: number;
+            /** Format: int32 */
+            pageSize: number;
+            /** Format: int32 */
+            total: number;
+            /** @default false */
+            totalIsAtLeast: boolean;
+        };
+        /**
+         * @description One page of a list. bool Paged&lt;T&gt;.TotalIsAtLeast: the list stopped counting at int Paged&lt;T&gt;.Total
+         *     (a search over a very long list), so there are at least that many.
+         */
+        PagedOfAuditArchiveSegmentResponse: {
+            items: components["schemas"]["AuditArchiveSegmentResponse"][];
             /** Format: int32 */
             page: number;
             /** Format: int32 */
@@ -5004,7 +5100,7 @@ export interface operations {
                 q?: string;
                 sort?: string;
                 action?: string;
-                outcome?: string;
+                outcome?: components["schemas"]["EnumFilterOfAuditOutcome"];
                 actorUserId?: string;
                 onBehalfOfTenantId?: string;
                 targetType?: string;
@@ -5162,6 +5258,93 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
+            };
+        };
+    };
+    ListAuditArchiveSegments: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                q?: string;
+                sort?: string;
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PagedOfAuditArchiveSegmentResponse"];
+                };
+            };
+        };
+    };
+    ListArchivedAuditRecords: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                q?: string;
+                sort?: string;
+                action?: string;
+                outcome?: components["schemas"]["EnumFilterOfAuditOutcome"];
+                actorUserId?: string;
+                onBehalfOfTenantId?: string;
+                targetType?: string;
+                targetId?: string;
+                sourceIp?: string;
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path: {
+                tenantId: string;
+                firstSequence: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PagedOfAuditRecordResponse"];
+                };
+            };
+        };
+    };
+    DownloadAuditArchiveSegment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                firstSequence: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -1,0 +1,26 @@
+namespace Tenantra.Core.Audit;
+
+/// <summary>
+/// A run of a tenant's oldest audit records, moved out of the live table once older than the
+/// archive window: records <see cref="FirstSequence"/> to <see cref="LastSequence"/> as a
+/// gzip-compressed evidence file (every hashed field, the anchors among them, the public keys and a
+/// seal), the same format as the <c>audit-evidence</c> export. It ends at a signed anchor, so it is
+/// verifiable on its own, offline; verification of the database reads segments, then the live
+/// records, as one chain. Append-only for the application: the retention issue purges whole segments.
+/// </summary>
+public sealed class AuditArchiveSegment : ITenantScoped
+{
+    public Guid TenantId { get; init; }
+    public long FirstSequence { get; init; }
+    public long LastSequence { get; init; }
+    public int Records { get; init; }
+    public DateTimeOffset FirstOccurredAt { get; init; }
+    public DateTimeOffset LastOccurredAt { get; init; }
+    public DateTimeOffset ArchivedAt { get; init; }
+
+    /// <summary>The evidence file's JSON, gzip-compressed.</summary>
+    public required byte[] Content { get; init; }
+
+    /// <summary>Bytes of the JSON before compression, for the list's ratio.</summary>
+    public long UncompressedBytes { get; init; }
+}
