@@ -30,6 +30,8 @@ const IntegrityEventPage = lazy(() => import("./features/integrity/IntegrityEven
 const IntegritySettingsPage = lazy(() => import("./features/integrity/IntegritySettingsPage").then((m) => ({ default: m.IntegritySettingsPage })));
 const ApiTokensPage = lazy(() => import("./features/api-tokens/ApiTokensPage").then((m) => ({ default: m.ApiTokensPage })));
 const AuditPage = lazy(() => import("./features/audit/AuditPage").then((m) => ({ default: m.AuditPage })));
+const AuditArchivePage = lazy(() => import("./features/audit/AuditArchivePage").then((m) => ({ default: m.AuditArchivePage })));
+const AuditArchiveSegmentPage = lazy(() => import("./features/audit/AuditArchivePage").then((m) => ({ default: m.AuditArchiveSegmentPage })));
 const AuditAlertsPage = lazy(() => import("./features/audit/AuditAlertsPage").then((m) => ({ default: m.AuditAlertsPage })));
 const ExportsPage = lazy(() => import("./features/exports/ExportsPage").then((m) => ({ default: m.ExportsPage })));
 const InboxPage = lazy(() => import("./features/notifications/InboxPage").then((m) => ({ default: m.InboxPage })));
@@ -134,6 +136,8 @@ const router = createBrowserRouter([
               page("api-tokens", <ApiTokensPage />),
               page("audit", <AuditPage />),
               page("audit-alerts", <AuditAlertsPage />),
+              page("audit-archive", <AuditArchivePage />),
+              page("audit-archive/:firstSequence", <AuditArchiveSegmentPage />),
               page("exports", <ExportsPage />),
               page("notifications", <InboxPage />),
               page("notification-preferences", <PreferencesPage />),

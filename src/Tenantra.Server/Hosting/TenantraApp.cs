@@ -81,6 +81,8 @@ public static class TenantraApp
                 return Task.CompletedTask;
             });
             o.AddSchemaTransformer<OptionalRequestFields>();
+            o.AddSchemaTransformer<EnumFilterSchema>();
+            o.CreateSchemaReferenceId = type => EnumFilterSchema.IsEnumFilter(type.Type) ? null : Microsoft.AspNetCore.OpenApi.OpenApiOptions.CreateDefaultSchemaReferenceId(type);
         });
 
         // Behind a reverse proxy: client address (audit, rate limits) and scheme (Secure cookies) come from

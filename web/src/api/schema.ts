@@ -2264,9 +2264,6 @@ export interface components {
         };
         /** @enum {unknown} */
         EntryChangeKind: "added" | "removed" | "modified";
-        EnumFilterOfAuditOutcome: {
-            value?: components["schemas"]["AuditOutcome"];
-        };
         EventTypeResponse: {
             key: string;
             title: string;
@@ -5100,7 +5097,7 @@ export interface operations {
                 q?: string;
                 sort?: string;
                 action?: string;
-                outcome?: components["schemas"]["EnumFilterOfAuditOutcome"];
+                outcome?: string;
                 actorUserId?: string;
                 onBehalfOfTenantId?: string;
                 targetType?: string;
@@ -5298,7 +5295,7 @@ export interface operations {
                 q?: string;
                 sort?: string;
                 action?: string;
-                outcome?: components["schemas"]["EnumFilterOfAuditOutcome"];
+                outcome?: string;
                 actorUserId?: string;
                 onBehalfOfTenantId?: string;
                 targetType?: string;

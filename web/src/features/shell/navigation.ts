@@ -28,6 +28,7 @@ export const navItems: NavItem[] = [
   { path: "api-tokens", label: "API tokens", feature: "api-tokens" },
   { path: "audit", label: "Audit trail", feature: "audit" },
   { path: "audit-alerts", label: "Audit alerts", feature: "audit" },
+  { path: "audit-archive", label: "Audit archive", feature: "audit" },
   { path: "exports", label: "Exports", feature: "exports" },
   { path: "notifications", label: "Notifications", feature: "notifications" },
   { path: "notification-preferences", label: "Notification preferences", feature: "notifications" },

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { toApiQuery } from "./AuditPage";
+import { toApiQuery } from "./AuditRecordsTable";
 
 // A zone with daylight saving time, so that the 23- and 25-hour days are real.
 beforeAll(() => {
