@@ -5,8 +5,10 @@ namespace Tenantra.Core.Audit;
 /// archive window: records <see cref="FirstSequence"/> to <see cref="LastSequence"/> as a
 /// gzip-compressed evidence file (every hashed field, the anchors among them, the public keys and a
 /// seal), the same format as the <c>audit-evidence</c> export. It ends at a signed anchor, so it is
-/// verifiable on its own, offline; verification of the database reads segments, then the live
-/// records, as one chain. Append-only for the application: the retention issue purges whole segments.
+/// verifiable on its own, offline. The server also signs the segment itself — its range, the hashes
+/// that link it into the chain and the SHA-256 of its content — so verification of the database
+/// takes an intact segment as a whole and reads the records only of one that is not. Append-only
+/// for the application: the retention issue purges whole segments.
 /// </summary>
 public sealed class AuditArchiveSegment : ITenantScoped
 {
@@ -23,4 +25,20 @@ public sealed class AuditArchiveSegment : ITenantScoped
 
     /// <summary>Bytes of the JSON before compression, for the list's ratio.</summary>
     public long UncompressedBytes { get; init; }
+
+    /// <summary>The previous hash of the first record: the hash of the record before the segment.</summary>
+    public string PreviousHash { get; init; } = "";
+
+    /// <summary>The hash of the last record.</summary>
+    public string LastHash { get; init; } = "";
+
+    /// <summary>SHA-256 of <see cref="Content"/>, lower-case hex.</summary>
+    public string ContentSha256 { get; init; } = "";
+
+    public DateTimeOffset SignedAt { get; init; }
+
+    public string KeyId { get; init; } = "";
+
+    /// <summary>ES256 over <see cref="AuditSignature.SegmentStatement"/>.</summary>
+    public string Signature { get; set; } = "";
 }

@@ -36,8 +36,23 @@ public static class AuditChainVerifier
     /// Streams the chain, or with <paramref name="after"/> only the records after a link already
     /// trusted (a signed anchor): they must continue from it.
     /// </summary>
-    public static async Task<AuditChainVerification> VerifyAsync(
+    public static Task<AuditChainVerification> VerifyAsync(
         IAsyncEnumerable<AuditRecord> recordsOrderedBySequence,
+        AuditChainHead? head,
+        IReadOnlyList<AuditAnchor>? anchors = null,
+        IReadOnlyDictionary<string, ECDsa>? keys = null,
+        AuditAnchor? after = null,
+        CancellationToken cancellationToken = default) =>
+        VerifyAsync(recordsOrderedBySequence.Select(r => new AuditChainPiece(r, null)), head, anchors, keys, after, cancellationToken);
+
+    /// <summary>
+    /// Streams the chain as records and sealed archive segments: a segment stands for its records when
+    /// the caller has checked its signature and content (<see cref="AuditSignature.IsAuthentic(AuditArchiveSegment, IReadOnlyDictionary{string, ECDsa})"/>),
+    /// and must link into the chain like them; anchors inside it are vouched for by its signature, one at
+    /// its end must state its last hash.
+    /// </summary>
+    public static async Task<AuditChainVerification> VerifyAsync(
+        IAsyncEnumerable<AuditChainPiece> piecesOrderedBySequence,
         AuditChainHead? head,
         IReadOnlyList<AuditAnchor>? anchors = null,
         IReadOnlyDictionary<string, ECDsa>? keys = null,
@@ -45,9 +60,9 @@ public static class AuditChainVerifier
         CancellationToken cancellationToken = default)
     {
         var walk = new ChainWalk(head, anchors ?? [], keys, after);
-        await foreach (var record in recordsOrderedBySequence.WithCancellation(cancellationToken))
+        await foreach (var piece in piecesOrderedBySequence.WithCancellation(cancellationToken))
         {
-            if (!walk.Accept(record))
+            if (!(piece.Sealed is { } segment ? walk.AcceptSealed(segment) : walk.Accept(piece.Record!)))
             {
                 break;
             }
@@ -111,6 +126,42 @@ public static class AuditChainVerifier
 
             _tenantId ??= record.TenantId;
             _previousHash = record.Hash;
+            return true;
+        }
+
+        public bool AcceptSealed(AuditArchiveSegment segment)
+        {
+            if (_failure is not null)
+            {
+                return false;
+            }
+
+            var position = _count + 1;
+            var problem = segment.FirstSequence != position
+                ? (segment.FirstSequence > position ? $"sequence {segment.FirstSequence} follows {position - 1} (gap)" : $"sequence {segment.FirstSequence} follows {position - 1} (repeated or out of order)")
+                : segment.LastSequence < segment.FirstSequence ? $"the archive segment from it ends at {segment.LastSequence}"
+                : _tenantId is { } tenantId && segment.TenantId != tenantId ? $"the archive segment from it is tenant {segment.TenantId}'s, not the chain's tenant {tenantId}"
+                : !string.Equals(segment.PreviousHash, _previousHash, StringComparison.Ordinal)
+                    ? (position == 1 ? "previous hash is not the genesis hash" : $"previous hash does not match record {position - 1}")
+                : null;
+            for (; problem is null && _nextAnchor < _anchors.Length && _anchors[_nextAnchor].Sequence <= segment.LastSequence; _nextAnchor++)
+            {
+                var anchor = _anchors[_nextAnchor];
+                if (anchor.Sequence == segment.LastSequence && !string.Equals(anchor.Hash, segment.LastHash, StringComparison.Ordinal))
+                {
+                    problem = $"the archive segment from it ends with a hash other than the one anchored {anchor.SignedAt.UtcDateTime:u} at record {anchor.Sequence}";
+                }
+            }
+
+            if (problem is not null)
+            {
+                _failure = AuditChainVerification.Invalid(position - 1, position, $"record {position}: {problem}");
+                return false;
+            }
+
+            _tenantId ??= segment.TenantId;
+            _count = segment.LastSequence;
+            _previousHash = segment.LastHash;
             return true;
         }
 
@@ -209,3 +260,6 @@ public static class AuditChainVerifier
         }
     }
 }
+
+/// <summary>One piece of a chain as verification reads it: a record, or a sealed archive segment standing for its records.</summary>
+public readonly record struct AuditChainPiece(AuditRecord? Record, AuditArchiveSegment? Sealed);

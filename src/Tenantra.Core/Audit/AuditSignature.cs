@@ -17,7 +17,9 @@ namespace Tenantra.Core.Audit;
 /// {key id}                          {key id}
 /// </code>
 /// The records digest is SHA-256 over one line <c>{sequence} {hash}\n</c> per record, in file
-/// order. Signatures are ECDSA P-256 with SHA-256, r‖s (IEEE P1363), base64.
+/// order. An archive segment's statement is <c>tenantra-audit-segment-v1</c>, tenant, first and last
+/// sequence, the first record's previous hash, the last record's hash, SHA-256 of the stored
+/// (compressed) content, time and key id. Signatures are ECDSA P-256 with SHA-256, r‖s (IEEE P1363), base64.
 /// </summary>
 public static class AuditSignature
 {
@@ -29,6 +31,20 @@ public static class AuditSignature
     public static string SealStatement(Guid tenantId, long records, long firstSequence, long lastSequence, string digest, DateTimeOffset sealedAt, string keyId) =>
         string.Join('\n', "tenantra-audit-seal-v1", tenantId.ToString("D"),
             string.Create(CultureInfo.InvariantCulture, $"{records} {firstSequence} {lastSequence}"), digest, FormatTime(sealedAt), keyId);
+
+    public static string SegmentStatement(AuditArchiveSegment segment) =>
+        string.Join('\n', "tenantra-audit-segment-v1", segment.TenantId.ToString("D"),
+            string.Create(CultureInfo.InvariantCulture, $"{segment.FirstSequence} {segment.LastSequence}"), segment.PreviousHash, segment.LastHash,
+            segment.ContentSha256, FormatTime(segment.SignedAt), segment.KeyId);
+
+    /// <summary>
+    /// Whether the segment's signature is one of <paramref name="keys"/>' over its statement, and its
+    /// content is the content signed (false for anything malformed, never an exception).
+    /// </summary>
+    public static bool IsAuthentic(AuditArchiveSegment segment, IReadOnlyDictionary<string, ECDsa> keys) =>
+        keys.TryGetValue(segment.KeyId, out var key)
+        && string.Equals(Convert.ToHexStringLower(SHA256.HashData(segment.Content)), segment.ContentSha256, StringComparison.Ordinal)
+        && IsValid(key, SegmentStatement(segment), segment.Signature);
 
     public static string Sign(ECDsa key, string statement) =>
         Convert.ToBase64String(key.SignData(Encoding.UTF8.GetBytes(statement), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
@@ -95,7 +111,10 @@ public static class AuditSignature
 
     /// <summary>A time as statements state it: UTC, microseconds, e.g. <c>2026-11-22T18:00:00.000000Z</c>.</summary>
     public static string FormatTime(DateTimeOffset value) =>
-        TruncateToMicroseconds(value).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+        TruncateToMicroseconds(value).UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture);
+
+    /// <summary>How <see cref="FormatTime"/> writes: UTC, microseconds, <c>Z</c>.</summary>
+    public const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'";
 }
 
 /// <summary>The records digest of a seal: SHA-256 over <c>{sequence} {hash}\n</c> for each record in order, lower-case hex.</summary>

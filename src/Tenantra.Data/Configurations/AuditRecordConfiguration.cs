@@ -14,6 +14,7 @@ internal sealed class AuditRecordConfiguration : IEntityTypeConfiguration<AuditR
         builder.HasIndex(r => new { r.TenantId, r.Id }).IsUnique();
         builder.HasIndex(r => new { r.TenantId, r.OccurredAt });
         builder.HasIndex(r => new { r.TenantId, r.Action });
+        builder.HasIndex(r => new { r.TenantId, r.Outcome });
         builder.HasIndex(r => new { r.TenantId, r.ActorUserId });
         builder.HasIndex(r => new { r.TenantId, r.OnBehalfOfTenantId });
         builder.HasIndex(r => new { r.TenantId, r.TargetType, r.TargetId });
@@ -100,5 +101,10 @@ internal sealed class AuditArchiveSegmentConfiguration : IEntityTypeConfiguratio
         builder.HasKey(s => new { s.TenantId, s.FirstSequence });
         builder.HasIndex(s => new { s.TenantId, s.LastSequence }).IsUnique();
         builder.HasIndex(s => new { s.TenantId, s.FirstOccurredAt });
+        builder.Property(s => s.PreviousHash).HasMaxLength(64);
+        builder.Property(s => s.LastHash).HasMaxLength(64);
+        builder.Property(s => s.ContentSha256).HasMaxLength(64);
+        builder.Property(s => s.KeyId).HasMaxLength(16);
+        builder.Property(s => s.Signature).HasMaxLength(100);
     }
 }

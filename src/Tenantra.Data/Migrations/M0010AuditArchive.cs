@@ -4,8 +4,8 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Tenantra.Data.Migrations;
 
 /// <summary>
-/// Audit archive segments: a tenant's oldest records, compressed, signed and moved out of the live
-/// table. Tenant-scoped and append-only for the application. On PostgreSQL the application role
+/// Audit archive segments: a tenant's oldest records, compressed, signed (the segment as a whole too)
+/// and moved out of the live table. Tenant-scoped and append-only for the application. On PostgreSQL the application role
 /// cannot delete audit records at all; <c>audit_archive_release</c> (as the owner) deletes the records
 /// of exactly one existing segment of a tenant in the session's scope, and nothing else. The content is
 /// already gzip-compressed: stored out of line without trying again.
@@ -30,6 +30,12 @@ public sealed class M0010AuditArchive : Migration
                 archived_at = table.Column<DateTimeOffset>(type: ts, nullable: false),
                 content = table.Column<byte[]>(nullable: false),
                 uncompressed_bytes = table.Column<long>(nullable: false),
+                previous_hash = table.Column<string>(maxLength: 64, nullable: false),
+                last_hash = table.Column<string>(maxLength: 64, nullable: false),
+                content_sha256 = table.Column<string>(maxLength: 64, nullable: false),
+                signed_at = table.Column<DateTimeOffset>(type: ts, nullable: false),
+                key_id = table.Column<string>(maxLength: 16, nullable: false),
+                signature = table.Column<string>(maxLength: 100, nullable: false),
             },
             constraints: table => table.PrimaryKey("pk_audit_archive_segments", s => new { s.tenant_id, s.first_sequence }));
         migrationBuilder.CreateIndex("ix_audit_archive_segments_tenant_id_last_sequence", "audit_archive_segments", ["tenant_id", "last_sequence"], unique: true);

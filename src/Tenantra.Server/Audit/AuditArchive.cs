@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Tenantra.Core.Audit;
 using Tenantra.Data;
@@ -15,10 +16,13 @@ public sealed class AuditArchiveUnreadableException(AuditArchiveSegment segment,
 
 /// <summary>
 /// Reads a tenant's archive segments (<see cref="AuditArchiver"/> writes them): which there are, one
-/// segment's records, and the whole chain — each segment's records, then the live ones — for the verifier.
+/// segment's records, and the whole chain — each segment, then the live records — for the verifier.
 /// </summary>
 public sealed class AuditArchive(TenantraDbContext db)
 {
+    /// <summary>Segments decompressed ahead of the one being read.</summary>
+    private const int ReadAhead = 2;
+
     public IQueryable<AuditArchiveSegment> Segments(Guid tenantId) => db.AuditArchiveSegments.Where(s => s.TenantId == tenantId);
 
     /// <summary>The last record the tenant's segments hold (0 when none): the live records start after it.</summary>
@@ -37,24 +41,45 @@ public sealed class AuditArchive(TenantraDbContext db)
     }
 
     /// <summary>
-    /// The tenant's whole chain, oldest first: each segment's records (one segment in memory at a time),
-    /// then the live records. Throws <see cref="AuditArchiveUnreadableException"/> at a segment that does not read.
+    /// The tenant's whole chain, oldest first: each archive segment — sealed, when its signature and
+    /// content check out with <paramref name="keys"/>; else as its records, and reported through
+    /// <paramref name="brokenSeal"/> — then the live records. Segments are fetched one at a time and
+    /// checked (or decompressed) on other threads while the caller goes through earlier ones. Throws
+    /// <see cref="AuditArchiveUnreadableException"/> at a segment whose records do not read.
     /// </summary>
-    public async IAsyncEnumerable<AuditRecord> ChainAsync(Guid tenantId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<AuditChainPiece> ChainAsync(
+        Guid tenantId, IReadOnlyDictionary<string, ECDsa> keys, Action<AuditArchiveSegment> brokenSeal, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var firsts = await Segments(tenantId).OrderBy(s => s.FirstSequence).Select(s => s.FirstSequence).ToListAsync(cancellationToken);
-        foreach (var first in firsts)
+        var reading = new Queue<Task<(AuditArchiveSegment Segment, List<AuditRecord>? Records)>>();
+        var requested = 0;
+        while (requested < firsts.Count || reading.Count > 0)
         {
-            var segment = await Segments(tenantId).AsNoTracking().SingleAsync(s => s.FirstSequence == first, cancellationToken);
-            foreach (var record in ReadOrThrow(segment))
+            // One query at a time on the context; checking and decompressing run beside the caller.
+            while (reading.Count < ReadAhead && requested < firsts.Count)
             {
-                yield return record;
+                var first = firsts[requested++];
+                var segment = await Segments(tenantId).AsNoTracking().SingleAsync(s => s.FirstSequence == first, cancellationToken);
+                reading.Enqueue(Task.Run(() => AuditSignature.IsAuthentic(segment, keys) ? (segment, null) : (segment, ReadOrThrow(segment)), cancellationToken));
+            }
+
+            var (read, records) = await reading.Dequeue();
+            if (records is null)
+            {
+                yield return new AuditChainPiece(null, read);
+                continue;
+            }
+
+            brokenSeal(read);
+            foreach (var record in records)
+            {
+                yield return new AuditChainPiece(record, null);
             }
         }
 
         await foreach (var record in db.AuditRecords.AsNoTracking().Where(r => r.TenantId == tenantId).OrderBy(r => r.Sequence).AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
-            yield return record;
+            yield return new AuditChainPiece(record, null);
         }
     }
 

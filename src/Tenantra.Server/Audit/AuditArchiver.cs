@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.IO.Compression;
+using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Tenantra.Core.Audit;
@@ -74,10 +75,10 @@ public sealed class AuditArchiver(TenantraDbContext db, AuditSigningKeys keys, A
         var cutoff = now - TimeSpan.FromDays(options.ArchiveAfterDays);
         var archivedThrough = await db.AuditArchiveSegments.Where(s => s.TenantId == tenantId).MaxAsync(s => (long?)s.LastSequence, cancellationToken) ?? 0;
         var anchors = await db.AuditAnchors.AsNoTracking().Where(a => a.TenantId == tenantId && a.Sequence >= archivedThrough).OrderBy(a => a.Sequence).ToListAsync(cancellationToken);
-        var limit = Math.Min(anchors.LastOrDefault()?.Sequence ?? 0, archivedThrough + options.ArchiveSegmentRecords);
-        var end = await db.AuditRecords.Where(r => r.TenantId == tenantId && r.Sequence > archivedThrough && r.Sequence <= limit && r.OccurredAt < cutoff)
+        var anchoredThrough = anchors.LastOrDefault()?.Sequence ?? 0;
+        var due = await db.AuditRecords.Where(r => r.TenantId == tenantId && r.Sequence > archivedThrough && r.Sequence <= anchoredThrough && r.OccurredAt < cutoff)
             .MaxAsync(r => (long?)r.Sequence, cancellationToken);
-        if (end is not { } last)
+        if (due is not { } dueThrough)
         {
             return new ArchiveResult(null);
         }
@@ -89,27 +90,46 @@ public sealed class AuditArchiver(TenantraDbContext db, AuditSigningKeys keys, A
             return new ArchiveResult(null, AuditChainVerification.Invalid(0, archivedThrough, $"record {archivedThrough}: the signed anchor that ends the last archive segment is missing or altered"));
         }
 
-        // The records from the last segment's end through the first anchor at or after this segment's end must continue the chain.
+        // The records from the last segment's end through the first anchor at or after this segment's end must continue
+        // the chain; read once, streamed. The ends of the segments still due within them get anchors now, so the next
+        // steps verify one segment each.
+        var last = Math.Min(dueThrough, archivedThrough + options.ArchiveSegmentRecords);
         var closing = anchors.First(a => a.Sequence >= last);
         var covered = anchors.Where(a => a.Sequence > archivedThrough && a.Sequence <= closing.Sequence).ToList();
-        var records = await db.AuditRecords.AsNoTracking().Where(r => r.TenantId == tenantId && r.Sequence > archivedThrough && r.Sequence <= closing.Sequence)
-            .OrderBy(r => r.Sequence).ToListAsync(cancellationToken);
+        var ends = SegmentEnds(archivedThrough, dueThrough, options.ArchiveSegmentRecords).TakeWhile(e => e <= closing.Sequence).Except(covered.Select(a => a.Sequence)).ToHashSet();
+        var archived = new List<AuditRecord>();
+        var endHashes = new Dictionary<long, string>();
+        async IAsyncEnumerable<AuditRecord> ReadThroughClosing()
+        {
+            var stream = db.AuditRecords.AsNoTracking().Where(r => r.TenantId == tenantId && r.Sequence > archivedThrough && r.Sequence <= closing.Sequence)
+                .OrderBy(r => r.Sequence).AsAsyncEnumerable();
+            await foreach (var record in stream.WithCancellation(cancellationToken))
+            {
+                if (record.Sequence <= last)
+                {
+                    archived.Add(record);
+                }
+
+                if (ends.Contains(record.Sequence))
+                {
+                    endHashes[record.Sequence] = record.Hash;
+                }
+
+                yield return record;
+            }
+        }
+
         var closingHead = new AuditChainHead { TenantId = tenantId, LastSequence = closing.Sequence, LastHash = closing.Hash };
-        var check = await AuditChainVerifier.VerifyAsync(records.ToAsyncEnumerable(), closingHead, covered, verifiers, previous, cancellationToken);
+        var check = await AuditChainVerifier.VerifyAsync(ReadThroughClosing(), closingHead, covered, verifiers, previous, cancellationToken);
         if (!check.IsValid)
         {
             return new ArchiveResult(null, check);
         }
 
-        var archived = records.TakeWhile(r => r.Sequence <= last).ToList();
         var signer = await keys.SignerAsync(cancellationToken);
-        var segmentAnchors = covered.Where(a => a.Sequence <= last).ToList();
-        if (segmentAnchors.LastOrDefault()?.Sequence != last)
-        {
-            var anchor = AuditSignature.SignAnchor(signer, tenantId, last, archived[^1].Hash, now);
-            db.AuditAnchors.Add(anchor);
-            segmentAnchors.Add(anchor);
-        }
+        var signed = endHashes.Select(e => AuditSignature.SignAnchor(signer, tenantId, e.Key, e.Value, now)).ToList();
+        db.AuditAnchors.AddRange(signed);
+        var segmentAnchors = covered.Concat(signed).Where(a => a.Sequence <= last).OrderBy(a => a.Sequence).ToList();
 
         var tenantName = await db.Tenants.Where(t => t.Id == tenantId).Select(t => t.Name).SingleAsync(cancellationToken);
         var (content, uncompressed) = await WriteAsync(archived, segmentAnchors, tenantId, tenantName, signer, now, cancellationToken);
@@ -124,7 +144,13 @@ public sealed class AuditArchiver(TenantraDbContext db, AuditSigningKeys keys, A
             ArchivedAt = now,
             Content = content,
             UncompressedBytes = uncompressed,
+            PreviousHash = archived[0].PreviousHash,
+            LastHash = archived[^1].Hash,
+            ContentSha256 = Convert.ToHexStringLower(SHA256.HashData(content)),
+            SignedAt = AuditSignature.TruncateToMicroseconds(now),
+            KeyId = AuditSignature.KeyIdOf(signer),
         };
+        segment.Signature = AuditSignature.Sign(signer, AuditSignature.SegmentStatement(segment));
         db.AuditArchiveSegments.Add(segment);
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -158,7 +184,7 @@ public sealed class AuditArchiver(TenantraDbContext db, AuditSigningKeys keys, A
 
     /// <summary>The segment's evidence file (the <c>audit-evidence</c> export's JSON) through the one JSON export writer, gzip-compressed.</summary>
     private async Task<(byte[] Content, long Uncompressed)> WriteAsync(
-        List<AuditRecord> records, List<AuditAnchor> anchors, Guid tenantId, string tenantName, System.Security.Cryptography.ECDsa signer, DateTimeOffset now, CancellationToken cancellationToken)
+        List<AuditRecord> records, List<AuditAnchor> anchors, Guid tenantId, string tenantName, ECDsa signer, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var published = await keys.PublishedAsync(cancellationToken);
         IReadOnlyList<ExportAppendix> appendices = [];
@@ -193,6 +219,17 @@ public sealed class AuditArchiver(TenantraDbContext db, AuditSigningKeys keys, A
         db.IsPostgres
             ? await db.Database.SqlQuery<long>($"SELECT audit_archive_release({segment.TenantId}, {segment.FirstSequence}, {segment.LastSequence}) AS \"Value\"").SingleAsync(cancellationToken)
             : await db.AuditRecords.Where(r => r.TenantId == segment.TenantId && r.Sequence >= segment.FirstSequence && r.Sequence <= segment.LastSequence).ExecuteDeleteAsync(cancellationToken);
+
+    /// <summary>Where the segments from <paramref name="after"/> to <paramref name="through"/> end: every <paramref name="size"/> records, and at the last.</summary>
+    private static IEnumerable<long> SegmentEnds(long after, long through, int size)
+    {
+        for (var end = after + size; end < through; end += size)
+        {
+            yield return end;
+        }
+
+        yield return through;
+    }
 
     private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 }

@@ -74,8 +74,10 @@ public static class AuditEndpoints
         }
 
         await using var plan = await AuditSearch.PlanForValuesAsync(db);
-        var matching = await filter.ApplyAsync(db, tenantId);
-        return TypedResults.Ok(await matching.ToPageCountingUpToAsync(m => Responses(s_sortKeys.Apply(m, page.Sort)), page, FilteredCountLimit));
+        var (matching, many) = await filter.ApplyAsync(db, tenantId);
+        return TypedResults.Ok(many
+            ? await matching.ToPageAtLeastAsync(m => Responses(s_sortKeys.Apply(m, page.Sort)), page, FilteredCountLimit)
+            : await matching.ToPageCountingUpToAsync(m => Responses(s_sortKeys.Apply(m, page.Sort)), page, FilteredCountLimit));
     }
 
     /// <summary>A live record, or one an archive segment holds (read from the segment).</summary>

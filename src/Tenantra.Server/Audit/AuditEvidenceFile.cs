@@ -121,8 +121,8 @@ public static class AuditEvidenceFile
 
     /// <summary>
     /// The records of an evidence file this server wrote (an archive segment), in file order, without
-    /// checking them — the chain verifier does. A file or row that does not read as written is an
-    /// <see cref="InvalidDataException"/>.
+    /// checking them — the chain verifier does, and a field spelled otherwise but meaning the same
+    /// hashes the same. A file or row that does not read is an <see cref="InvalidDataException"/>.
     /// </summary>
     public static List<AuditRecord> ReadRecords(Stream json, Guid tenantId)
     {
@@ -147,7 +147,7 @@ public static class AuditEvidenceFile
             var problems = new List<string>(1);
             foreach (var row in rows.EnumerateArray())
             {
-                records.Add(Record(row, tenantId, records.Count + 1, problems) ?? throw new InvalidDataException(problems[0]));
+                records.Add(Record(row, tenantId, records.Count + 1, problems, exactly: false) ?? throw new InvalidDataException(problems[0]));
             }
 
             return records;
@@ -213,33 +213,34 @@ public static class AuditEvidenceFile
         return null;
     }
 
-    /// <summary>The row as a record, when every field reads and is written exactly as the export writes it (no other spelling of the same value).</summary>
-    private static AuditRecord? Record(JsonElement row, Guid tenantId, long position, List<string> problems)
+    /// <summary>The row as a record, when every field reads and (<paramref name="exactly"/>) is written exactly as the export writes it (no other spelling of the same value).</summary>
+    private static AuditRecord? Record(JsonElement row, Guid tenantId, long position, List<string> problems, bool exactly = true)
     {
+        var v = RecordValues(row);
         AuditRecord record;
         try
         {
             record = new AuditRecord
             {
                 TenantId = tenantId,
-                Sequence = long.Parse(Required(row, "sequence"), NumberStyles.None, CultureInfo.InvariantCulture),
-                Id = Guid.Parse(Required(row, "id")),
-                OccurredAt = DateTimeOffset.Parse(Required(row, "occurredAt"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
-                ActorUserId = OptionalId(row, "actorUserId"),
-                ActorTokenId = OptionalId(row, "actorTokenId"),
-                ActorName = Text(row, "actorName"),
-                OnBehalfOfTenantId = OptionalId(row, "onBehalfOfTenantId"),
-                Action = Required(row, "action"),
-                TargetType = Text(row, "targetType"),
-                TargetId = Text(row, "targetId"),
-                Before = Text(row, "before"),
-                After = Text(row, "after"),
-                SourceIp = Text(row, "sourceIp"),
-                UserAgent = Text(row, "userAgent"),
-                RequestId = Text(row, "requestId"),
-                Outcome = Enum.Parse<AuditOutcome>(Required(row, "outcome")),
-                PreviousHash = Required(row, "previousHash"),
-                Hash = Required(row, "hash"),
+                Sequence = long.Parse(Required(v, 0), NumberStyles.None, CultureInfo.InvariantCulture),
+                Id = Guid.Parse(Required(v, 1)),
+                OccurredAt = Time(Required(v, 2)),
+                ActorUserId = OptionalId(v[3]),
+                ActorTokenId = OptionalId(v[4]),
+                ActorName = v[5],
+                OnBehalfOfTenantId = OptionalId(v[6]),
+                Action = Required(v, 7),
+                TargetType = v[8],
+                TargetId = v[9],
+                Before = v[10],
+                After = v[11],
+                SourceIp = v[12],
+                UserAgent = v[13],
+                RequestId = v[14],
+                Outcome = Enum.Parse<AuditOutcome>(Required(v, 15)),
+                PreviousHash = Required(v, 16),
+                Hash = Required(v, 17),
             };
         }
         catch (Exception ex) when (ex is FormatException or ArgumentException or OverflowException or InvalidOperationException or KeyNotFoundException)
@@ -248,10 +249,10 @@ public static class AuditEvidenceFile
             return null;
         }
 
-        var canonical = Row(record);
-        for (var i = 0; i < RecordColumns.Length; i++)
+        var canonical = exactly ? Row(record) : [];
+        for (var i = 0; i < canonical.Count; i++)
         {
-            if (!string.Equals(canonical[i], Text(row, RecordColumns[i].Key), StringComparison.Ordinal))
+            if (!string.Equals(canonical[i], v[i], StringComparison.Ordinal))
             {
                 Add(problems, $"row {position}: {RecordColumns[i].Key} is not written as exported (altered)");
                 return null;
@@ -260,6 +261,42 @@ public static class AuditEvidenceFile
 
         return record;
     }
+
+    /// <summary>
+    /// A row's string values in <see cref="RecordColumns"/> order, in one pass over its properties (the
+    /// export writes them in that order; another order reads too, and a repeated name's last value wins).
+    /// </summary>
+    private static string?[] RecordValues(JsonElement row)
+    {
+        var values = new string?[RecordColumns.Length];
+        if (row.ValueKind != JsonValueKind.Object)
+        {
+            return values;
+        }
+
+        var expected = 0;
+        foreach (var property in row.EnumerateObject())
+        {
+            var column = expected < s_recordKeys.Length && property.NameEquals(s_recordKeys[expected])
+                ? expected
+                : Array.FindIndex(s_recordKeys, key => property.NameEquals(key));
+            if (column >= 0)
+            {
+                values[column] = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : null;
+                expected = column + 1;
+            }
+        }
+
+        return values;
+    }
+
+    private static readonly byte[][] s_recordKeys = [.. RecordColumns.Select(c => System.Text.Encoding.UTF8.GetBytes(c.Key))];
+
+    /// <summary>A time as <see cref="AuditSignature.FormatTime"/> writes it (quickly), or any other ISO 8601 spelling.</summary>
+    private static DateTimeOffset Time(string text) =>
+        DateTime.TryParseExact(text, AuditSignature.TimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var exact)
+            ? new DateTimeOffset(exact, TimeSpan.Zero)
+            : DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
 
     private static JsonElement? Appendix(JsonElement root, string title) =>
         root.TryGetProperty("appendices", out var appendices) && appendices.ValueKind == JsonValueKind.Array
@@ -275,9 +312,9 @@ public static class AuditEvidenceFile
     private static string? Text(JsonElement row, string name) =>
         row.ValueKind == JsonValueKind.Object && row.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    private static string Required(JsonElement row, string name) => Text(row, name) ?? throw new FormatException($"{name} is missing");
+    private static string Required(string?[] values, int column) => values[column] ?? throw new FormatException($"{RecordColumns[column].Key} is missing");
 
-    private static Guid? OptionalId(JsonElement row, string name) => Text(row, name) is { } text ? Guid.Parse(text) : null;
+    private static Guid? OptionalId(string? text) => text is null ? null : Guid.Parse(text);
 
     private static void Add(List<string> problems, string problem)
     {

@@ -23,13 +23,22 @@ public sealed record AuditRecordFilter(
 
     public bool IsEmpty => this == new AuditRecordFilter();
 
-    /// <summary>The tenant's records that pass every filter set (a search may look its matches up first).</summary>
-    public async Task<IQueryable<AuditRecord>> ApplyAsync(TenantraDbContext db, Guid tenantId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The tenant's records that pass every filter set (a search may look its matches up first), and
+    /// whether they are known to be more than <see cref="AuditSearch.FewMatches"/>: a search matching
+    /// more, with no other filter. Every condition is one row-level security lets PostgreSQL use an
+    /// index for (leakproof) — but the words' test, which only ever filters rows found otherwise.
+    /// </summary>
+    public async Task<(IQueryable<AuditRecord> Records, bool Many)> ApplyAsync(TenantraDbContext db, Guid tenantId, CancellationToken cancellationToken = default)
     {
-        var query = Search is null ? db.AuditRecords.Where(r => r.TenantId == tenantId) : await AuditSearch.MatchingAsync(db, tenantId, Search, cancellationToken);
+        var (query, many) = Search is null ? (db.AuditRecords.Where(r => r.TenantId == tenantId), false) : await AuditSearch.MatchingAsync(db, tenantId, Search, cancellationToken);
         if (Action is not null)
         {
-            query = query.Where(r => r.Action.StartsWith(Action));
+            // Case-sensitive on both engines (SQLite's LIKE is not). On PostgreSQL LIKE is not leakproof either; a range of the C
+            // collation's order is, and reads the (tenant, action COLLATE "C") index (M0011).
+            query = db.IsPostgres && PrefixEnd(Action) is { } end
+                ? query.Where(r => string.Compare(EF.Functions.Collate(r.Action, "C"), Action) >= 0 && string.Compare(EF.Functions.Collate(r.Action, "C"), end) < 0)
+                : query.Where(r => r.Action.Substring(0, Action.Length) == Action);
         }
 
         if (Outcome is { } wanted)
@@ -72,8 +81,12 @@ public sealed record AuditRecordFilter(
             query = query.Where(r => r.OccurredAt < to.ToUniversalTime());
         }
 
-        return query;
+        return (query, many && this with { Search = null } == new AuditRecordFilter());
     }
+
+    /// <summary>The first string after every string that starts with <paramref name="prefix"/>, in code point order (null when its last character has no successor).</summary>
+    private static string? PrefixEnd(string prefix) =>
+        prefix[^1] is var last && last < '\uD7FF' ? string.Concat(prefix.AsSpan(0, prefix.Length - 1), [(char)(last + 1)]) : null;
 
     /// <summary>The same test in memory, for records read from an archive segment.</summary>
     public Func<AuditRecord, bool> Predicate()
@@ -99,7 +112,7 @@ public sealed record AuditRecordFilter(
     public async IAsyncEnumerable<AuditRecord> StreamAsync(TenantraDbContext db, Guid tenantId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         const int batchSize = 1000;
-        var matching = await ApplyAsync(db, tenantId, cancellationToken);
+        var (matching, _) = await ApplyAsync(db, tenantId, cancellationToken);
         var after = 0L;
         while (true)
         {

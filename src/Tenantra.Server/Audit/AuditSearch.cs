@@ -21,16 +21,22 @@ public static partial class AuditSearch
 {
     public const int MaxTerms = 16;
 
-    /// <summary>Up to this many matches a search fetches its records by key; beyond, it tests each record.</summary>
-    public const int FewMatches = 5_000;
+    /// <summary>
+    /// Up to this many matches a search fetches its records by key; beyond, it tests each record. As many
+    /// as a filtered list counts, so a search known to match more needs no count.
+    /// </summary>
+    public const int FewMatches = AuditEndpoints.FilteredCountLimit;
 
-    /// <summary>The tenant's records matching every term (all of them when the text has no words).</summary>
-    public static async Task<IQueryable<AuditRecord>> MatchingAsync(TenantraDbContext db, Guid tenantId, string search, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The tenant's records matching every term (all of them when the text has no words), and whether
+    /// the search is known to match more than <see cref="FewMatches"/> (PostgreSQL only).
+    /// </summary>
+    public static async Task<(IQueryable<AuditRecord> Records, bool Many)> MatchingAsync(TenantraDbContext db, Guid tenantId, string search, CancellationToken cancellationToken = default)
     {
         var terms = Terms(search);
         if (terms.Count == 0)
         {
-            return db.AuditRecords.Where(r => r.TenantId == tenantId);
+            return (db.AuditRecords.Where(r => r.TenantId == tenantId), false);
         }
 
         if (db.IsPostgres)
@@ -40,13 +46,13 @@ public static partial class AuditSearch
                 .SqlQuery<long>($"SELECT sequence AS \"Value\" FROM audit_search_matches({tenantId}, to_tsquery('simple', {query}), {FewMatches + 1})")
                 .ToListAsync(cancellationToken);
             return few.Count <= FewMatches
-                ? db.AuditRecords.Where(r => r.TenantId == tenantId && few.Contains(r.Sequence))
-                : db.AuditRecords.FromSql($"SELECT * FROM audit_records WHERE search @@ to_tsquery('simple', {query})").Where(r => r.TenantId == tenantId);
+                ? (db.AuditRecords.Where(r => r.TenantId == tenantId && few.Contains(r.Sequence)), false)
+                : (db.AuditRecords.FromSql($"SELECT * FROM audit_records WHERE search @@ to_tsquery('simple', {query})").Where(r => r.TenantId == tenantId), true);
         }
 
         var match = string.Join(' ', terms.Select(words => $"\"{string.Join(' ', words)}\"*"));
-        return db.AuditRecords.FromSql($"SELECT * FROM audit_records WHERE rowid IN (SELECT rowid FROM audit_records_search WHERE audit_records_search MATCH {match})")
-            .Where(r => r.TenantId == tenantId);
+        return (db.AuditRecords.FromSql($"SELECT * FROM audit_records WHERE rowid IN (SELECT rowid FROM audit_records_search WHERE audit_records_search MATCH {match})")
+            .Where(r => r.TenantId == tenantId), false);
     }
 
     /// <summary>

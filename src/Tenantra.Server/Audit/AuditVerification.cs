@@ -6,7 +6,9 @@ namespace Tenantra.Server.Audit;
 
 /// <summary>
 /// Streams one tenant's chain — archive segments, then live records — through the verifier with its
-/// signed anchors (used by the API, exports and <c>audit verify</c>).
+/// signed anchors (used by the API, exports and <c>audit verify</c>). An archive segment as signed
+/// stands for its records; one that is not is read record by record, so the report names the first
+/// record that no longer verifies.
 /// </summary>
 public sealed class AuditVerification(TenantraDbContext db, AuditArchive archive, AuditSigningKeys keys)
 {
@@ -15,14 +17,24 @@ public sealed class AuditVerification(TenantraDbContext db, AuditArchive archive
         var head = await db.AuditChainHeads.AsNoTracking().SingleOrDefaultAsync(h => h.TenantId == tenantId, cancellationToken);
         var anchors = await AnchorsAsync(tenantId, cancellationToken);
         var verifiers = await keys.VerifiersAsync(cancellationToken);
+        AuditArchiveSegment? unsealed = null;
+        AuditChainVerification result;
         try
         {
-            return await AuditChainVerifier.VerifyAsync(archive.ChainAsync(tenantId, cancellationToken), head, anchors, verifiers, cancellationToken: cancellationToken);
+            result = await AuditChainVerifier.VerifyAsync(
+                archive.ChainAsync(tenantId, verifiers, segment => unsealed ??= segment, cancellationToken), head, anchors, verifiers, cancellationToken: cancellationToken);
         }
         catch (AuditArchiveUnreadableException ex)
         {
             return AuditChainVerification.Invalid(ex.FirstSequence - 1, ex.FirstSequence, $"record {ex.FirstSequence}: {ex.Message}");
         }
+
+        // A segment whose records still verify but whose signature or content hash does not was altered as a row.
+        return result.IsValid && unsealed is { } altered
+            ? AuditChainVerification.Invalid(altered.FirstSequence - 1, altered.FirstSequence,
+                $"record {altered.FirstSequence}: the archive segment of records {altered.FirstSequence}–{altered.LastSequence} is not as signed (its signature, content hash or range was altered)") with
+            { AnchorsChecked = result.AnchorsChecked, AnchoredThrough = result.AnchoredThrough, LastAnchoredAt = result.LastAnchoredAt }
+            : result;
     }
 
     /// <summary>The tenant's signed anchors, oldest first.</summary>

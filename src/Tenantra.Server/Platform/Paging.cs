@@ -100,4 +100,12 @@ public static class PagingExtensions
         var items = await ordered(matching).Skip((request.Number - 1) * request.Size).Take(request.Size).ToListAsync(cancellationToken);
         return new Paged<T>(items, request.Number, request.Size, Math.Min(counted, countLimit), counted > countLimit);
     }
+
+    /// <summary>A page of <paramref name="matching"/> known to hold more than <paramref name="countLimit"/> items: not counted, the total says "at least".</summary>
+    public static async Task<Paged<T>> ToPageAtLeastAsync<TSource, T>(
+        this IQueryable<TSource> matching, Func<IQueryable<TSource>, IQueryable<T>> ordered, PageRequest request, int countLimit, CancellationToken cancellationToken = default)
+    {
+        var items = await ordered(matching).Skip((request.Number - 1) * request.Size).Take(request.Size).ToListAsync(cancellationToken);
+        return new Paged<T>(items, request.Number, request.Size, countLimit, TotalIsAtLeast: true);
+    }
 }

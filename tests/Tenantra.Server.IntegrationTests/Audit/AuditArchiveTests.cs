@@ -222,8 +222,16 @@ public sealed class AuditArchiveTests
         var admin = await trail.App.SignInAsync(trail.Admin.Email);
         Assert.Equal(HttpStatusCode.Conflict, (await admin.GetAsync($"/api/v1/tenants/{trail.Tenant}/audit-archive/{target.FirstSequence}/records")).StatusCode);
 
-        // Restored, the chain verifies again; a whole segment deleted leaves a gap that does not.
+        // Restored, the chain verifies again; the segment's signed facts altered as a row do not, though its records still would.
         Assert.True((await WithContentAsync(original)).IsValid);
+        Assert.Equal(1, await OwnerConnection.ExecuteAsync(owner, "UPDATE audit_archive_segments SET content_sha256 = upper(content_sha256) WHERE tenant_id = @t AND first_sequence = @f", tenant, ("f", target.FirstSequence)));
+        var resigned = await VerifyAsync(trail);
+        Assert.False(resigned.IsValid);
+        Assert.Equal($"record {target.FirstSequence}: the archive segment of records {target.FirstSequence}–{target.LastSequence} is not as signed (its signature, content hash or range was altered)", resigned.Problem);
+        Assert.Equal(1, await OwnerConnection.ExecuteAsync(owner, "UPDATE audit_archive_segments SET content_sha256 = lower(content_sha256) WHERE tenant_id = @t AND first_sequence = @f", tenant, ("f", target.FirstSequence)));
+        Assert.True((await VerifyAsync(trail)).IsValid);
+
+        // A whole segment deleted leaves a gap.
         Assert.Equal(1, await OwnerConnection.ExecuteAsync(owner, "DELETE FROM audit_archive_segments WHERE tenant_id = @t AND first_sequence = @f", tenant, ("f", target.FirstSequence)));
         var gap = await VerifyAsync(trail);
         Assert.False(gap.IsValid);

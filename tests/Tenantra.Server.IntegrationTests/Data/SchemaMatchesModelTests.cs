@@ -37,7 +37,7 @@ public sealed class SchemaMatchesModelTests
         Assert.Equal(s_tables, actual.Tables.Select(t => t.Name).Order(StringComparer.Ordinal));
         Assert.All(actual.Tables, t => Assert.NotNull(t.PrimaryKey));
         Assert.Equal(19, actual.Find("audit_records")!.Columns.Count);
-        Assert.Equal(7, actual.Find("audit_records")!.Indexes.Count);
+        Assert.Equal(8, actual.Find("audit_records")!.Indexes.Count);
         Assert.Equal(2, actual.Find("tenants")!.ForeignKeys.Concat(actual.Find("users")!.ForeignKeys).Count());
     }
 

@@ -77,7 +77,7 @@ public sealed class PostgresRowLevelSecurityTests(TenantRowsFixture rows) : ICla
         else
         {
             var found = await rows.App.InTenantAsync(rows.A, async services =>
-                await (await AuditSearch.MatchingAsync(services.GetRequiredService<TenantraDbContext>(), rows.A, "seeded")).Select(r => r.TenantId).ToListAsync());
+                await (await AuditSearch.MatchingAsync(services.GetRequiredService<TenantraDbContext>(), rows.A, "seeded")).Records.Select(r => r.TenantId).ToListAsync());
             Assert.Equal([rows.A, rows.A], found);
         }
     }
