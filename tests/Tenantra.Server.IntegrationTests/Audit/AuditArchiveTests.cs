@@ -286,6 +286,37 @@ public sealed class AuditArchiveTests
         Assert.Contains($"1 chains, {trail.Head} records and", verifyOutput);
     }
 
+    [Fact]
+    public async Task A_running_server_anchors_and_archives_what_is_due_on_its_own()
+    {
+        await using var trail = await TrailAsync(segmentRecords: 4);
+
+        // A second server over the same data with its workers on: the anchor worker runs as it starts, finds records due
+        // and queues the archive job, which archives one segment per run and queues the next.
+        await using var running = await TenantraTestApp.StartAsync(
+            new Dictionary<string, string?>
+            {
+                ["Tenantra:Workers:Enabled"] = "true",
+                ["Tenantra:Jobs:PollMilliseconds"] = "25",
+                ["Tenantra:Audit:ArchiveAfterDays"] = "30",
+                ["Tenantra:Audit:ArchiveSegmentRecords"] = "4",
+            },
+            database: trail.App.Database);
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
+        var segments = await SegmentsAsync(trail);
+        while (segments.LastOrDefault()?.LastSequence != trail.OldThrough && DateTimeOffset.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+            segments = await SegmentsAsync(trail);
+        }
+
+        Assert.Equal(trail.OldThrough, segments.LastOrDefault()?.LastSequence);
+        Assert.Equal((trail.OldThrough + 3) / 4, segments.Count);
+        var verified = await VerifyAsync(trail);
+        Assert.True(verified.IsValid, verified.Problem);
+        Assert.Equal(trail.Head, verified.RecordsChecked);
+    }
+
     /// <summary>The segment's JSON with its rows edited, compressed again.</summary>
     private static byte[] Rewrite(byte[] content, Action<JsonArray> edit)
     {
