@@ -15,7 +15,10 @@ public sealed class AuditArchiveSegment : ITenantScoped
     public Guid TenantId { get; init; }
     public long FirstSequence { get; init; }
     public long LastSequence { get; init; }
-    public int Records { get; init; }
+
+    /// <summary>How many records the segment holds: its records run without gaps.</summary>
+    public int Records => (int)(LastSequence - FirstSequence + 1);
+
     public DateTimeOffset FirstOccurredAt { get; init; }
     public DateTimeOffset LastOccurredAt { get; init; }
     public DateTimeOffset ArchivedAt { get; init; }

@@ -101,6 +101,7 @@ internal sealed class AuditArchiveSegmentConfiguration : IEntityTypeConfiguratio
         builder.HasKey(s => new { s.TenantId, s.FirstSequence });
         builder.HasIndex(s => new { s.TenantId, s.LastSequence }).IsUnique();
         builder.HasIndex(s => new { s.TenantId, s.FirstOccurredAt });
+        builder.Ignore(s => s.Records);
         builder.Property(s => s.PreviousHash).HasMaxLength(64);
         builder.Property(s => s.LastHash).HasMaxLength(64);
         builder.Property(s => s.ContentSha256).HasMaxLength(64);

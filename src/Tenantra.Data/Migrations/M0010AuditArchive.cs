@@ -24,7 +24,6 @@ public sealed class M0010AuditArchive : Migration
                 tenant_id = table.Column<Guid>(nullable: false),
                 first_sequence = table.Column<long>(nullable: false),
                 last_sequence = table.Column<long>(nullable: false),
-                records = table.Column<int>(nullable: false),
                 first_occurred_at = table.Column<DateTimeOffset>(type: ts, nullable: false),
                 last_occurred_at = table.Column<DateTimeOffset>(type: ts, nullable: false),
                 archived_at = table.Column<DateTimeOffset>(type: ts, nullable: false),

@@ -44,7 +44,7 @@ public static class AuditArchiveEndpoints
         }
 
         return TypedResults.Ok(await s_sortKeys.Apply(segments, page.Sort).Select(s => new AuditArchiveSegmentResponse(
-            s.FirstSequence, s.LastSequence, s.Records, s.FirstOccurredAt, s.LastOccurredAt, s.ArchivedAt, s.Content.Length, s.UncompressedBytes)).ToPageAsync(page));
+            s.FirstSequence, s.LastSequence, (int)(s.LastSequence - s.FirstSequence + 1), s.FirstOccurredAt, s.LastOccurredAt, s.ArchivedAt, s.Content.Length, s.UncompressedBytes)).ToPageAsync(page));
     }
 
     private static async Task<Results<Ok<Paged<AuditRecordResponse>>, ProblemHttpResult>> Records(

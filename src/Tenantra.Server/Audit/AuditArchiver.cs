@@ -138,7 +138,6 @@ public sealed class AuditArchiver(TenantraDbContext db, AuditSigningKeys keys, A
             TenantId = tenantId,
             FirstSequence = archived[0].Sequence,
             LastSequence = last,
-            Records = archived.Count,
             FirstOccurredAt = archived[0].OccurredAt,
             LastOccurredAt = archived[^1].OccurredAt,
             ArchivedAt = now,

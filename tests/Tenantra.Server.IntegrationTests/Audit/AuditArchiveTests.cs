@@ -103,7 +103,7 @@ public sealed class AuditArchiveTests
         Assert.Equal(trail.OldThrough, segments[^1].LastSequence);
         Assert.All(segments.Zip(segments.Skip(1)), pair => Assert.Equal(pair.First.LastSequence + 1, pair.Second.FirstSequence));
         Assert.All(segments, s => Assert.InRange(s.Records, 1, 5));
-        Assert.All(segments, s => Assert.Equal(s.LastSequence - s.FirstSequence + 1, s.Records));
+        Assert.Equal(segments.Select(s => s.LastSequence - s.FirstSequence + 1), segments.Select(s => (long)AuditArchive.Read(s).Count));
         Assert.Equal(trail.OldThrough, segments.Sum(s => (long)s.Records));
         Assert.Equal(Enumerable.Range((int)trail.OldThrough + 1, (int)(trail.Head - trail.OldThrough)).Select(i => (long)i), await LiveSequencesAsync(trail));
 
