@@ -6,7 +6,10 @@ using Tenantra.Server.Platform;
 
 namespace Tenantra.Server.Audit;
 
-/// <summary>The audit trail's filters, the same for the list, for exports of it and for detections' links.</summary>
+/// <summary>
+/// The audit trail's filters, the same for the list, for exports of it and for detections' links.
+/// <see cref="Archived"/> (exports only) reads the archive segments of the period first.
+/// </summary>
 public sealed record AuditRecordFilter(
     string? Action = null,
     AuditOutcome? Outcome = null,
@@ -17,9 +20,10 @@ public sealed record AuditRecordFilter(
     Guid? OnBehalfOfTenantId = null,
     string? TargetType = null,
     string? TargetId = null,
-    string? SourceIp = null)
+    string? SourceIp = null,
+    bool Archived = false)
 {
-    public static readonly string[] Names = ["action", "outcome", "actorUserId", "from", "to", "q", "onBehalfOfTenantId", "targetType", "targetId", "sourceIp"];
+    public static readonly string[] Names = ["action", "outcome", "actorUserId", "from", "to", "q", "onBehalfOfTenantId", "targetType", "targetId", "sourceIp", "archived"];
 
     public bool IsEmpty => this == new AuditRecordFilter();
 
@@ -107,10 +111,27 @@ public sealed record AuditRecordFilter(
 
     /// <summary>
     /// The records that pass, oldest first, read a thousand at a time by sequence and untracked, so
-    /// memory stays flat however long the trail (exports).
+    /// memory stays flat however long the trail (exports) — with <see cref="Archived"/>, after those
+    /// of each archive segment whose records overlap the period (one segment in memory at a time).
     /// </summary>
     public async IAsyncEnumerable<AuditRecord> StreamAsync(TenantraDbContext db, Guid tenantId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        if (Archived)
+        {
+            var (from, to) = (From?.ToUniversalTime() ?? DateTimeOffset.MinValue, To?.ToUniversalTime() ?? DateTimeOffset.MaxValue);
+            var firsts = await db.AuditArchiveSegments.Where(s => s.TenantId == tenantId && s.LastOccurredAt >= from && s.FirstOccurredAt < to)
+                .OrderBy(s => s.FirstSequence).Select(s => s.FirstSequence).ToListAsync(cancellationToken);
+            var passes = Predicate();
+            foreach (var first in firsts)
+            {
+                var segment = await db.AuditArchiveSegments.AsNoTracking().SingleAsync(s => s.TenantId == tenantId && s.FirstSequence == first, cancellationToken);
+                foreach (var record in AuditArchive.Read(segment).Where(passes))
+                {
+                    yield return record;
+                }
+            }
+        }
+
         const int batchSize = 1000;
         var (matching, _) = await ApplyAsync(db, tenantId, cancellationToken);
         var after = 0L;
@@ -138,6 +159,6 @@ public sealed record AuditRecordFilter(
         var values = new FilterValues(filters, errors).Taking("the audit trail", Names);
         return new AuditRecordFilter(
             values.Text("action", 100), values.Choice<AuditOutcome>("outcome"), values.Id("actorUserId", "a user"), values.Time("from"), values.Time("to"), values.Text("q"),
-            values.Id("onBehalfOfTenantId", "a tenant"), values.Text("targetType", 64), values.Text("targetId", 100), values.Text("sourceIp", 64));
+            values.Id("onBehalfOfTenantId", "a tenant"), values.Text("targetType", 64), values.Text("targetId", 100), values.Text("sourceIp", 64), values.Flag("archived"));
     }
 }

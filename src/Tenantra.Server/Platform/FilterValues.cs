@@ -34,6 +34,21 @@ public sealed class FilterValues(IReadOnlyDictionary<string, string> filters, Va
         return value.Trim();
     }
 
+    /// <summary>A yes/no filter: <c>true</c> or <c>false</c> (absent is false).</summary>
+    public bool Flag(string name)
+    {
+        switch (Text(name, 5)?.ToLowerInvariant())
+        {
+            case null or "false":
+                return false;
+            case "true":
+                return true;
+            default:
+                errors.Add($"filters.{name}", "must be true or false.");
+                return false;
+        }
+    }
+
     public DateTimeOffset? Time(string name)
     {
         if (Text(name) is not { } text)

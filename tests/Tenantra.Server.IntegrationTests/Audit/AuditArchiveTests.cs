@@ -13,6 +13,7 @@ using Tenantra.Core.Tenancy;
 using Tenantra.Data;
 using Tenantra.Server.Audit;
 using Tenantra.Server.IntegrationTests.Data;
+using Tenantra.Server.IntegrationTests.Exports;
 using Tenantra.Server.Platform.Jobs;
 using Tenantra.TestCommon;
 
@@ -186,6 +187,38 @@ public sealed class AuditArchiveTests
         var offline = AuditEvidenceFile.Verify(gzip, published);
         Assert.True(offline.IsValid, string.Join("; ", offline.Problems));
         Assert.Equal((trail.OldThrough, true, 1), (offline.Records, offline.FromFirstRecord, offline.AnchorsChecked));
+    }
+
+    [Fact]
+    public async Task Exports_with_archived_records_read_the_segments_first_and_the_evidence_verifies_offline_from_record_one()
+    {
+        await using var trail = await TrailAsync(segmentRecords: 5);
+        await ArchiveAllAsync(trail);
+
+        // Exports are written by the job worker: a server with its workers on, over the same data.
+        await using var running = await TenantraTestApp.StartAsync(new Dictionary<string, string?> { ["Tenantra:Workers:Enabled"] = "true", ["Tenantra:Jobs:PollMilliseconds"] = "25" }, database: trail.App.Database);
+        var admin = await running.SignInAsync(trail.Admin.Email);
+        async Task<string> ExportAsync(string dataset, string format, object filters) =>
+            Encoding.UTF8.GetString(await ExportTestSupport.ExportAsync(admin, trail.Tenant, dataset, format, filters));
+
+        var renamesLive = await ExportAsync(AuditRecordsExport.DatasetKey, "csv", new { action = "tenant.updated" });
+        var renamesAll = await ExportAsync(AuditRecordsExport.DatasetKey, "csv", new { action = "tenant.updated", archived = "true" });
+        var evidence = await ExportAsync(AuditEvidenceExport.DatasetKey, "json", new { archived = "true" });
+
+        int Rows(string csv) => csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length - 1;
+        Assert.Equal(2, Rows(renamesLive));
+        Assert.Equal(s_oldNames.Length + 2, Rows(renamesAll));
+        Assert.InRange(long.Parse(renamesAll.Split('\n')[1].Split(',')[0], System.Globalization.CultureInfo.InvariantCulture), 1, trail.OldThrough);
+        var keys = await running.CreateClient().GetFromJsonAsync<JsonElement>("/api/v1/audit/signing-keys");
+        var published = AuditSignature.PublicKeys(string.Join('\n', keys.EnumerateArray().Select(k => k.GetProperty("publicKeyPem").GetString())));
+        var offline = AuditEvidenceFile.Verify(new MemoryStream(Encoding.UTF8.GetBytes(evidence)), published);
+        Assert.True(offline.IsValid, string.Join("; ", offline.Problems));
+        Assert.True(offline.FromFirstRecord);
+        Assert.True(offline.Records > trail.Head, $"{offline.Records} records exported, the head was {trail.Head} before the exports");
+
+        var refused = await admin.PostAsJsonAsync($"/api/v1/tenants/{trail.Tenant}/exports", new { dataset = AuditRecordsExport.DatasetKey, format = "csv", filters = new { archived = "maybe" } });
+        var problem = await refused.ReadAsync(HttpStatusCode.BadRequest);
+        Assert.Equal("must be true or false.", problem.GetProperty("errors").GetProperty("filters.archived")[0].GetString());
     }
 
     [Fact]

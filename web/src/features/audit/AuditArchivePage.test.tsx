@@ -57,6 +57,7 @@ beforeEach(() => {
     "GET /api/v1/tenants/t-1/audit-archive": () => json(200, page([segment])),
     "GET /api/v1/tenants/t-1/audit-archive/1/records": () => json(200, page([archivedRecord])),
     "GET /api/v1/tenants/t-1/audit-records": () => json(200, page([])),
+    "POST /api/v1/tenants/t-1/exports": () => json(202, { id: "e-1" }),
   });
 });
 
@@ -70,6 +71,22 @@ describe("AuditArchivePage", () => {
     expect(within(row).getByText("50,000")).toBeInTheDocument();
     expect(within(row).getByText(/2\.3 MiB \(of 30 MiB\)/)).toBeInTheDocument();
     expect(within(row).getByRole("link", { name: "Download records 1–50000" })).toHaveAttribute("href", "/api/v1/tenants/t-1/audit-archive/1/file");
+  });
+
+  it("exports the period's trail with archived records included, as a report or as evidence", async () => {
+    renderPage("/t/:tenantId/audit-archive", "/t/t-1/audit-archive?from=2026-06-01&to=2026-06-30", <AuditArchivePage />);
+    const user = userEvent.setup();
+
+    await user.click(await screen.findByRole("button", { name: "Export evidence with archived…" }));
+    const dialog = await screen.findByRole("dialog");
+    await user.click(within(dialog).getByRole("button", { name: "Start export" }));
+
+    await vi.waitFor(() => expect(served.some((s) => s.method === "POST")).toBe(true));
+    const body = served.find((s) => s.method === "POST")!.body as { dataset: string; filters: Record<string, string> };
+    expect(body.dataset).toBe("audit-evidence");
+    expect(body.filters.archived).toBe("true");
+    expect(new Date(body.filters.from!).getTime()).toBe(new Date(2026, 5, 1).getTime());
+    expect(new Date(body.filters.to!).getTime()).toBe(new Date(2026, 6, 1).getTime());
   });
 
   it("searches inside a segment with the trail's filters", async () => {

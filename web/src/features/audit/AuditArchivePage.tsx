@@ -1,13 +1,16 @@
 import type { ColumnDef } from "@tanstack/react-table";
+import { useState } from "react";
 import { Link, useParams } from "react-router";
 import { api, type Schemas } from "../../api/client";
 import { unwrap } from "../../api/problems";
+import { Button } from "../../components/Button";
 import { DataTable, DateFilter } from "../../components/DataTable";
 import { localDayRange } from "../../components/days";
 import { formatBytes, formatDate } from "../../components/format";
 import { PageHeader } from "../../components/PageHeader";
 import type { ListParams } from "../../components/useListParams";
 import { useServerList } from "../../components/useServerList";
+import { RequestExport } from "../exports/RequestExport";
 import { useTenantId } from "../shell/tenant";
 import { auditFilterNames, AuditRecordsTable, toApiQuery, type AuditFilter } from "./AuditRecordsTable";
 
@@ -18,7 +21,8 @@ const fileHref = (tenantId: string, firstSequence: number) => `/api/v1/tenants/$
 
 /**
  * The tenant's archive segments: records older than the server's archive window, compressed and
- * signed, newest first. Each opens for search or downloads as evidence an auditor verifies offline.
+ * signed, newest first. Each opens for search or downloads as evidence an auditor verifies offline;
+ * the trail of the period, archived records included, exports as a report or as evidence.
  */
 export function AuditArchivePage() {
   const tenantId = useTenantId();
@@ -29,6 +33,7 @@ export function AuditArchivePage() {
     );
   };
   const list = useServerList(["audit", tenantId, "archive"], fetchPage, segmentFilterNames, "-firstSequence");
+  const [exporting, setExporting] = useState<"audit-records" | "audit-evidence" | null>(null);
 
   const columns: ColumnDef<Segment, unknown>[] = [
     {
@@ -75,6 +80,12 @@ export function AuditArchivePage() {
       <PageHeader
         title="Audit archive"
         description="Records older than the server's archive window (90 days unless the operator changed it) leave the live trail for compressed segments. Each ends at a signed anchor, stays part of the chain check, and downloads as an evidence file that `tenantra audit verify --file` checks offline."
+        actions={
+          <>
+            <Button onClick={() => setExporting("audit-records")}>Export with archived…</Button>
+            <Button onClick={() => setExporting("audit-evidence")}>Export evidence with archived…</Button>
+          </>
+        }
       />
       <DataTable
         label="Archive segments"
@@ -89,6 +100,15 @@ export function AuditArchivePage() {
         }
         empty={{ title: "Nothing archived yet", body: "Every record is still in the live audit trail." }}
       />
+      {exporting && (
+        <RequestExport
+          tenantId={tenantId}
+          dataset={exporting}
+          title={exporting === "audit-records" ? "Audit trail with archived records" : "Audit trail evidence with archived records"}
+          filters={{ ...localDayRange(list.params.query.from, list.params.query.to), archived: "true" }}
+          onClose={() => setExporting(null)}
+        />
+      )}
     </>
   );
 }
