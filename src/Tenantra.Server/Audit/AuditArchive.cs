@@ -29,6 +29,10 @@ public sealed class AuditArchive(TenantraDbContext db)
     public async Task<long> ArchivedThroughAsync(Guid tenantId, CancellationToken cancellationToken = default) =>
         await Segments(tenantId).MaxAsync(s => (long?)s.LastSequence, cancellationToken) ?? 0;
 
+    /// <summary>The segment that starts at record <paramref name="firstSequence"/>, if there is one.</summary>
+    public Task<AuditArchiveSegment?> SegmentAsync(Guid tenantId, long firstSequence, CancellationToken cancellationToken = default) =>
+        Segments(tenantId).AsNoTracking().SingleOrDefaultAsync(s => s.FirstSequence == firstSequence, cancellationToken);
+
     /// <summary>The segment that holds record <paramref name="sequence"/>, if one does.</summary>
     public Task<AuditArchiveSegment?> HoldingAsync(Guid tenantId, long sequence, CancellationToken cancellationToken = default) =>
         Segments(tenantId).AsNoTracking().SingleOrDefaultAsync(s => s.FirstSequence <= sequence && s.LastSequence >= sequence, cancellationToken);
@@ -58,8 +62,7 @@ public sealed class AuditArchive(TenantraDbContext db)
             // One query at a time on the context; checking and decompressing run beside the caller.
             while (reading.Count < ReadAhead && requested < firsts.Count)
             {
-                var first = firsts[requested++];
-                var segment = await Segments(tenantId).AsNoTracking().SingleAsync(s => s.FirstSequence == first, cancellationToken);
+                var segment = await SegmentAsync(tenantId, firsts[requested++], cancellationToken) ?? throw new InvalidOperationException("An archive segment was removed while it was read.");
                 reading.Enqueue(Task.Run(() => AuditSignature.IsAuthentic(segment, keys) ? (segment, null) : (segment, ReadOrThrow(segment)), cancellationToken));
             }
 

@@ -1,6 +1,5 @@
 using System.Linq.Expressions;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using Tenantra.Core.Audit;
 using Tenantra.Core.Identity;
 using Tenantra.Server.Platform;
@@ -56,7 +55,7 @@ public static class AuditArchiveEndpoints
             "occurredAt" => false,
             _ => throw new InvalidQueryException("sort", "must be one of: occurredAt (prefix '-' for descending)."),
         };
-        if (await SegmentAsync(archive, tenantId, firstSequence) is not { } segment)
+        if (await archive.SegmentAsync(tenantId, firstSequence) is not { } segment)
         {
             return Problems.NotFound("Archive segment");
         }
@@ -78,12 +77,9 @@ public static class AuditArchiveEndpoints
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> File(Guid tenantId, long firstSequence, AuditArchive archive) =>
-        await SegmentAsync(archive, tenantId, firstSequence) is { } segment
+        await archive.SegmentAsync(tenantId, firstSequence) is { } segment
             ? TypedResults.File(segment.Content, "application/gzip", $"audit-segment-{segment.FirstSequence}-{segment.LastSequence}.json.gz")
             : Problems.NotFound("Archive segment");
-
-    private static Task<AuditArchiveSegment?> SegmentAsync(AuditArchive archive, Guid tenantId, long firstSequence) =>
-        archive.Segments(tenantId).AsNoTracking().SingleOrDefaultAsync(s => s.FirstSequence == firstSequence);
 
     private static readonly SortKeys<AuditArchiveSegment> s_sortKeys = new("-firstSequence", s => s.FirstSequence, new Dictionary<string, Expression<Func<AuditArchiveSegment, object?>>>
     {

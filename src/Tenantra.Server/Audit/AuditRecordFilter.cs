@@ -121,10 +121,10 @@ public sealed record AuditRecordFilter(
             var (from, to) = (From?.ToUniversalTime() ?? DateTimeOffset.MinValue, To?.ToUniversalTime() ?? DateTimeOffset.MaxValue);
             var firsts = await db.AuditArchiveSegments.Where(s => s.TenantId == tenantId && s.LastOccurredAt >= from && s.FirstOccurredAt < to)
                 .OrderBy(s => s.FirstSequence).Select(s => s.FirstSequence).ToListAsync(cancellationToken);
-            var passes = Predicate();
+            var (archive, passes) = (new AuditArchive(db), Predicate());
             foreach (var first in firsts)
             {
-                var segment = await db.AuditArchiveSegments.AsNoTracking().SingleAsync(s => s.TenantId == tenantId && s.FirstSequence == first, cancellationToken);
+                var segment = await archive.SegmentAsync(tenantId, first, cancellationToken) ?? throw new InvalidOperationException("An archive segment was removed while it was read.");
                 foreach (var record in AuditArchive.Read(segment).Where(passes))
                 {
                     yield return record;
